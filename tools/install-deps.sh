@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the system packages VM Teleport's fixtures, oracles and tests use. Idempotent: it asks
+# apt only for what is missing, so a warm machine pays nothing.
+set -euo pipefail
+
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have qemu-img || need+=(qemu-utils)
+have mkfs.ext4 || need+=(e2fsprogs)
+have debugfs || need+=(e2fsprogs)
+have sfdisk || need+=(fdisk)
+have sgdisk || need+=(gdisk)
+have mmdebstrap || need+=(mmdebstrap)
+have grub-mkimage || need+=(grub-pc-bin grub2-common)
+[ -f /usr/lib/grub/i386-pc/boot.img ] || need+=(grub-pc-bin)
+have setfattr || need+=(attr)
+have setfacl || need+=(acl)
+have python3 || need+=(python3)
+have qemu-storage-daemon || need+=(qemu-system-x86)
+have qemu-system-x86_64 || need+=(qemu-system-x86)
+have fusermount3 || need+=(fuse3)
+have zstd || need+=(zstd)
+have rsync || need+=(rsync)
+have xz || need+=(xz-utils)
+have openssl || need+=(openssl)
+have flock || need+=(util-linux)
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" != 0 ]; then
+  echo "install-deps: missing ${need[*]}; run as root or install them" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

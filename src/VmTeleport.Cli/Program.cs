@@ -1,4 +1,11 @@
 using System.CommandLine;
+using VmTeleport.Cli.Commands;
 
-var root = new RootCommand("VM Teleport: move powered-off VMs by sending only what the destination lacks.");
+var root = new RootCommand("VM Teleport: move powered-off VMs by sending only what the destination lacks.")
+{
+    InfoCommand.Create(),
+    LsCommand.Create(),
+    CatCommand.Create(),
+    TreeCommand.Create(),
+};
 return root.Parse(args).Invoke();

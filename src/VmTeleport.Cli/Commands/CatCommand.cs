@@ -1,0 +1,38 @@
+using System.CommandLine;
+using VmTeleport.FileSystems;
+
+namespace VmTeleport.Cli.Commands;
+
+/// <summary>`vmteleport cat IMAGE[@SNAP] PATH`: writes a guest file's bytes to stdout, following symlinks.</summary>
+public static class CatCommand
+{
+    public static Command Create()
+    {
+        var image = CommonOptions.Image();
+        var path = new Argument<string>("PATH") { Description = "Path of a file inside the guest filesystem (symlinks are followed within it)." };
+        var partition = CommonOptions.Partition();
+        var command = new Command("cat", "Write a file from a filesystem inside a disk image to standard output, without mounting it.")
+        {
+            image, path, partition,
+        };
+        command.SetAction(r => CommandRunner.Run(() =>
+            Run(r.GetValue(image)!, r.GetValue(path)!, r.GetValue(partition))));
+        return command;
+    }
+
+    private static int Run(string image, string path, int? partition)
+    {
+        using var volume = OpenedVolume.Open(image, partition);
+        var fs = volume.FileSystem;
+        var entry = SymlinkResolver.Resolve(fs, path);
+        if (entry.Type != EntryType.File)
+        {
+            throw new UsageException($"{path} is not a regular file (it is a {entry.Type.ToString().ToLowerInvariant()})");
+        }
+
+        using var content = fs.OpenRead(entry);
+        using var stdout = Console.OpenStandardOutput();
+        content.CopyTo(stdout, 1 << 20);
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The README's first command: a tour of VM Teleport on an embedded default. It builds (once, cached)
+# the small fixture disks, then reads a qcow2 disk with an MBR table, a snapshot and ext4 inside,
+# read-only and without mounting: its layout, a directory listing, a file and the full tree.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+tools/install-deps.sh
+dir=$(tools/fixtures/ensure.sh demo)
+image="$dir/demo.qcow2"
+run() { echo; echo "\$ vmteleport $*"; ./vmteleport "$@"; }
+run info "$image"
+run ls "$image" /
+run cat "$image" /etc/hostname
+run tree "$image" --jsonl --partition 1 | head -n 5
+echo "... ($(./vmteleport tree "$image" --partition 1 --jsonl --no-hash | wc -l) entries in all)"

@@ -2,7 +2,9 @@ namespace VmTeleport.FileSystems;
 
 /// <summary>
 /// A read-only filesystem opened on a block source. Paths are absolute and never follow
-/// symlinks (lstat semantics); "." and ".." are never returned.
+/// symlinks (lstat semantics); "." and ".." are never returned. <see cref="OpenRead"/> may be
+/// called from several threads at once (each stream used by one thread), so that files can be
+/// hashed in parallel while <see cref="Walk"/> goes on.
 /// </summary>
 public interface IFileSystem : IDisposable
 {

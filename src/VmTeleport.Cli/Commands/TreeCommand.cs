@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using VmTeleport.FileSystems;
 
 namespace VmTeleport.Cli.Commands;
@@ -16,16 +15,21 @@ public static class TreeCommand
         var partition = CommonOptions.Partition();
         var jsonl = new Option<bool>("--jsonl") { Description = "One JSON object per entry (docs/tree-format.md) instead of an indented listing." };
         var noHash = new Option<bool>("--no-hash") { Description = "Skip the sha256 of file contents (metadata only; much faster)." };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "Files hashed at the same time (default: one per CPU).",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
         var command = new Command("tree", "Walk a filesystem inside a disk image: every entry, the root included, with metadata and content hashes.")
         {
-            image, partition, jsonl, noHash,
+            image, partition, jsonl, noHash, threads,
         };
         command.SetAction(r => CommandRunner.Run(() =>
-            Run(r.GetValue(image)!, r.GetValue(partition), r.GetValue(jsonl), !r.GetValue(noHash))));
+            Run(r.GetValue(image)!, r.GetValue(partition), r.GetValue(jsonl), !r.GetValue(noHash), r.GetValue(threads))));
         return command;
     }
 
-    private static int Run(string image, int? partition, bool jsonl, bool hash)
+    private static int Run(string image, int? partition, bool jsonl, bool hash, int threads)
     {
         using var volume = OpenedVolume.Open(image, partition);
         var fs = volume.FileSystem;
@@ -33,10 +37,12 @@ public static class TreeCommand
         if (jsonl)
         {
             using var writer = new TreeRecordWriter(stdout);
-            byte[] buffer = new byte[1 << 20];
-            foreach (var entry in fs.Walk())
+            var entries = hash
+                ? HashedWalk.Run(fs, threads)
+                : fs.Walk().Select(e => (Entry: e, Sha256: (string?)null));
+            foreach (var (entry, sha256) in entries)
             {
-                writer.Write(entry, hash && entry.Type == EntryType.File ? Sha256Hex(fs, entry, buffer) : null);
+                writer.Write(entry, sha256);
             }
 
             return ExitCodes.Success;
@@ -59,18 +65,5 @@ public static class TreeCommand
         }
 
         return ExitCodes.Success;
-    }
-
-    private static string Sha256Hex(IFileSystem fs, FileSystemEntry entry, byte[] buffer)
-    {
-        using var content = fs.OpenRead(entry);
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        int n;
-        while ((n = content.Read(buffer, 0, buffer.Length)) > 0)
-        {
-            sha.AppendData(buffer, 0, n);
-        }
-
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 }

@@ -1,0 +1,134 @@
+using System.Security.Cryptography;
+using System.Threading.Channels;
+
+namespace VmTeleport.FileSystems;
+
+/// <summary>
+/// Walks a filesystem and hashes every regular file with SHA-256, several files at a time, while
+/// yielding the entries in walk order. The window of files in flight is bounded (count and
+/// bytes), so memory stays flat whatever the filesystem holds.
+/// </summary>
+public static class HashedWalk
+{
+    private const int BufferSize = 1 << 20;
+
+    /// <summary>
+    /// Every entry of <paramref name="fs"/> in <see cref="IFileSystem.Walk"/> order, with the
+    /// lowercase hex SHA-256 of regular files (null for other types). Requires the filesystem's
+    /// <see cref="IFileSystem.OpenRead"/> to be safe to call from several threads.
+    /// </summary>
+    public static IEnumerable<(FileSystemEntry Entry, string? Sha256)> Run(IFileSystem fs, int parallelism)
+    {
+        ArgumentNullException.ThrowIfNull(fs);
+        if (parallelism <= 1)
+        {
+            byte[] buffer = new byte[BufferSize];
+            foreach (var e in fs.Walk())
+            {
+                yield return (e, e.Type == EntryType.File ? Sha256Hex(fs, e, buffer) : null);
+            }
+
+            yield break;
+        }
+
+        // Entries go into a bounded channel in walk order; each file's hash is a task started at
+        // once on the thread pool, with a semaphore capping how many read at the same time.
+        var pending = Channel.CreateBounded<(FileSystemEntry, Task<string?>)>(
+            new BoundedChannelOptions(parallelism * 8) { SingleReader = true, SingleWriter = true });
+        // Not disposed: hash tasks still running when a consumer stops early release into it.
+        var slots = new SemaphoreSlim(parallelism);
+        using var cancel = new CancellationTokenSource();
+        var producer = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    foreach (var e in fs.Walk())
+                    {
+                        cancel.Token.ThrowIfCancellationRequested();
+                        Task<string?> hash = Task.FromResult<string?>(null);
+                        if (e.Type == EntryType.File)
+                        {
+                            await slots.WaitAsync(cancel.Token).ConfigureAwait(false);
+                            hash = Task.Run(
+                                () =>
+                                {
+                                    try
+                                    {
+                                        return (string?)Sha256Hex(fs, e, new byte[BufferSize]);
+                                    }
+                                    finally
+                                    {
+                                        slots.Release();
+                                    }
+                                },
+                                cancel.Token);
+                        }
+
+                        await pending.Writer.WriteAsync((e, hash), cancel.Token).ConfigureAwait(false);
+                    }
+
+                    pending.Writer.Complete();
+                }
+                catch (Exception ex)
+                {
+                    pending.Writer.Complete(ex);
+                }
+            },
+            cancel.Token);
+
+        try
+        {
+            while (true)
+            {
+                (FileSystemEntry, Task<string?>) item;
+                try
+                {
+                    if (!pending.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                    {
+                        break;
+                    }
+
+                    if (!pending.Reader.TryRead(out item))
+                    {
+                        continue;
+                    }
+                }
+                catch (ChannelClosedException e) when (e.InnerException is not null)
+                {
+                    throw e.InnerException;
+                }
+
+                yield return (item.Item1, item.Item2.GetAwaiter().GetResult());
+            }
+        }
+        finally
+        {
+            cancel.Cancel();
+            try
+            {
+                producer.Wait();
+            }
+            catch (AggregateException)
+            {
+                // The consumer stopped early or already saw the producer's exception.
+            }
+        }
+    }
+
+    /// <summary>Lowercase hex SHA-256 of a regular file's content, holes read as zeros.</summary>
+    public static string Sha256Hex(IFileSystem fs, FileSystemEntry file, byte[] buffer)
+    {
+        ArgumentNullException.ThrowIfNull(fs);
+        ArgumentNullException.ThrowIfNull(buffer);
+        using var content = fs.OpenRead(file);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        int n;
+        while ((n = content.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            sha.AppendData(buffer, 0, n);
+        }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+}

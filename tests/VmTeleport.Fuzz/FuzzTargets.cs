@@ -1,0 +1,109 @@
+using VmTeleport.Disks;
+using VmTeleport.FileSystems;
+
+namespace VmTeleport.Fuzz;
+
+/// <summary>
+/// The fuzz targets. Each takes one input and may fail only with the documented exceptions for
+/// bad input: <see cref="InvalidDataException"/> (corrupt) or <see cref="NotSupportedException"/>
+/// (a feature we do not read). Anything else — another exception, a hang, a huge allocation — is
+/// a bug. Run under AFL with tools/fuzz.sh; the same targets run over their corpus as unit tests.
+/// </summary>
+public static class FuzzTargets
+{
+    /// <summary>Work caps that keep one execution short even when the input describes a huge disk.</summary>
+    private const long MaxBytesRead = 8 << 20;
+
+    public static IReadOnlyDictionary<string, Action<byte[]>> All { get; } = new Dictionary<string, Action<byte[]>>
+    {
+        ["qcow2"] = Qcow2,
+        ["partitions"] = Partitions,
+        ["ext4"] = Ext4,
+    };
+
+    /// <summary>qcow2 header, L1/L2 tables, snapshot table, compressed clusters: open, map, read.</summary>
+    public static void Qcow2(byte[] input)
+    {
+        // The qcow2 reader opens files (it resolves backing files relative to them), so the input
+        // goes to a private file in memory-backed /dev/shm when it exists.
+        var dir = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+        var path = Path.Combine(dir, $"vmt-fuzz-{Environment.ProcessId}-{Environment.CurrentManagedThreadId}.qcow2");
+        File.WriteAllBytes(path, input);
+        try
+        {
+            using var disk = DiskImage.Open(path);
+            ReadAllocated(disk);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>MBR (with EBR chains) and GPT (headers, entries, CRCs).</summary>
+    public static void Partitions(byte[] input)
+    {
+        using var disk = new MemoryBlockSource(input);
+        var table = PartitionTable.Read(disk);
+        foreach (var p in table.Partitions)
+        {
+            _ = new BlockSlice(disk, p.Offset, p.Length, $"partition {p.Number}");
+        }
+    }
+
+    /// <summary>ext2/3/4 superblock, group descriptors, inodes, extent trees, directories, xattrs.</summary>
+    public static void Ext4(byte[] input)
+    {
+        using var source = new MemoryBlockSource(input);
+        if (FileSystemProbe.Detect(source) is null)
+        {
+            return;
+        }
+
+        using var fs = FileSystemProbe.Open(source);
+        long budget = MaxBytesRead;
+        var buffer = new byte[64 * 1024];
+        int entries = 0;
+        foreach (var e in fs.Walk())
+        {
+            if (++entries > 100_000)
+            {
+                break;
+            }
+
+            if (e.Type == EntryType.File && budget > 0)
+            {
+                _ = fs.GetDataRanges(e).Count();
+                using var content = fs.OpenRead(e);
+                int n;
+                while (budget > 0 && (n = content.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    budget -= n;
+                }
+            }
+        }
+    }
+
+    private static void ReadAllocated(IBlockSource disk)
+    {
+        long budget = MaxBytesRead;
+        var buffer = new byte[64 * 1024];
+        int extents = 0;
+        foreach (var e in disk.GetExtents(0, disk.Length))
+        {
+            if (++extents > 100_000 || budget <= 0)
+            {
+                break;
+            }
+
+            if (e.Kind != ExtentKind.Data)
+            {
+                continue;
+            }
+
+            int n = (int)Math.Min(Math.Min(e.Length, buffer.Length), budget);
+            disk.ReadAt(e.Offset, buffer.AsSpan(0, n));
+            budget -= n;
+        }
+    }
+}

@@ -24,6 +24,7 @@ have rsync || need+=(rsync)
 have xz || need+=(xz-utils)
 have openssl || need+=(openssl)
 have flock || need+=(util-linux)
+[ -x /usr/bin/time ] || need+=(time) # GNU time -v: peak RSS in bench/
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -11,6 +11,7 @@ have debugfs || need+=(e2fsprogs)
 have sfdisk || need+=(fdisk)
 have sgdisk || need+=(gdisk)
 have mmdebstrap || need+=(mmdebstrap)
+have dpkg-scanpackages || need+=(dpkg-dev) # indexes the Debian fixture's .debs
 have grub-mkimage || need+=(grub-pc-bin grub2-common)
 [ -f /usr/lib/grub/i386-pc/boot.img ] || need+=(grub-pc-bin)
 have setfattr || need+=(attr)
@@ -24,6 +25,7 @@ have rsync || need+=(rsync)
 have xz || need+=(xz-utils)
 have openssl || need+=(openssl)
 have flock || need+=(util-linux)
+[ -x /usr/bin/time ] || need+=(time) # GNU time -v: peak RSS in bench/
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -14,11 +14,14 @@ public static class PartitionList
         string.Join(", ", table.Partitions.Select(p =>
             $"{p.Number} ({FileSystemName(disk, p)}, {Size.Format(p.Length)} at {Size.Format(p.Offset)})"));
 
-    public static string FileSystemName(IBlockSource disk, Partition p)
+    public static string FileSystemName(IBlockSource disk, Partition p) => FileSystemName(Slice(disk, p));
+
+    /// <summary>"ext4", "unknown" (nothing we read), or "unreadable" (looks like one but is corrupt).</summary>
+    public static string FileSystemName(IBlockSource source)
     {
         try
         {
-            return FileSystemProbe.Detect(Slice(disk, p)) ?? "unknown";
+            return FileSystemProbe.Detect(source) ?? "unknown";
         }
         catch (InvalidDataException)
         {

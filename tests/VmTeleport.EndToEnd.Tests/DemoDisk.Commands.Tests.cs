@@ -77,6 +77,22 @@ public sealed class DemoDiskCommandsTests
     }
 
     [Fact]
+    public void Info_json_describes_the_table_for_scripts()
+    {
+        var info = System.Text.Json.Nodes.JsonNode.Parse(Cli.Ok("info", Image, "--json").Text)!;
+        Assert.Equal(64L << 20, info["virtual_size"]!.GetValue<long>());
+        Assert.Equal("mbr", info["partition_table"]!.GetValue<string>());
+        Assert.Equal(0x7e1e0001u, info["mbr_signature"]!.GetValue<uint>());
+        var p = info["partitions"]!.AsArray().Single()!;
+        Assert.Equal(1, p["number"]!.GetValue<int>());
+        Assert.Equal(1L << 20, p["offset"]!.GetValue<long>());
+        Assert.Equal(0x83, p["mbr_type"]!.GetValue<int>());
+        Assert.True(p["bootable"]!.GetValue<bool>());
+        Assert.Equal("ext4", p["filesystem"]!.GetValue<string>());
+        Assert.InRange(info["data_bytes"]!.GetValue<long>(), 1, 64L << 20);
+    }
+
+    [Fact]
     public void Missing_things_exit_3_with_a_message_naming_them()
     {
         var noImage = Cli.Run("ls", "/nonexistent/disk.qcow2");

@@ -1,21 +1,24 @@
 using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Spectre.Console;
 using VmTeleport.Disks;
-using VmTeleport.FileSystems;
 
 namespace VmTeleport.Cli.Commands;
 
-/// <summary>`vmteleport info IMAGE[@SNAP]`: size, allocation, partition table and the filesystems found.</summary>
+/// <summary>`vmteleport info IMAGE[@SNAP] [--json]`: size, allocation, partition table and the filesystems found.</summary>
 public static class InfoCommand
 {
     public static Command Create()
     {
         var image = CommonOptions.Image();
-        var command = new Command("info", "Show a disk image's size, allocated bytes, partitions and the filesystems on them.") { image };
-        command.SetAction(r => CommandRunner.Run(() => Run(r.GetValue(image)!)));
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (snake_case fields) instead of a table." };
+        var command = new Command("info", "Show a disk image's size, allocated bytes, partitions and the filesystems on them.") { image, json };
+        command.SetAction(r => CommandRunner.Run(() => Run(r.GetValue(image)!, r.GetValue(json))));
         return command;
     }
 
-    private static int Run(string image)
+    private static int Run(string image, bool json)
     {
         using var disk = DiskImage.Open(image);
         long data = 0, zero = 0;
@@ -31,26 +34,91 @@ public static class InfoCommand
             }
         }
 
-        Console.WriteLine($"image:      {disk.Description}");
-        Console.WriteLine($"size:       {Size.Format(disk.Length)} ({disk.Length} bytes)");
-        Console.WriteLine($"allocated:  {Size.Format(data)} data, {Size.Format(zero)} zero clusters");
         var table = PartitionTable.Read(disk);
-        Console.WriteLine($"partitions: {table.Scheme.ToString().ToLowerInvariant()}");
-        if (table.Scheme == PartitionScheme.None)
+        if (json)
         {
-            Console.WriteLine($"  whole disk: {FileSystemProbe.Detect(disk) ?? "unknown"}");
+            Console.WriteLine(Describe(disk, data, zero, table).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return ExitCodes.Success;
         }
 
-        foreach (var p in table.Partitions)
+        Console.WriteLine($"image:      {disk.Description}");
+        Console.WriteLine($"size:       {Size.Format(disk.Length)} ({disk.Length} bytes)");
+        Console.WriteLine($"allocated:  {Size.Format(data)} data, {Size.Format(zero)} zero clusters");
+        Console.WriteLine($"partitions: {table.Scheme.ToString().ToLowerInvariant()}");
+        if (table.Scheme == PartitionScheme.None)
         {
-            string type = p.TypeGuid is Guid g ? g.ToString() : $"0x{p.MbrType:x2}";
-            string flags = (p.Bootable ? " boot" : string.Empty) + (p.IsLogical ? " logical" : string.Empty);
-            string name = string.IsNullOrEmpty(p.Name) ? string.Empty : $" \"{p.Name}\"";
-            Console.WriteLine(
-                $"  {p.Number,2}: {Size.Format(p.Length),10} at {Size.Format(p.Offset),10}  type {type}{name}{flags}  {PartitionList.FileSystemName(disk, p)}");
+            Console.WriteLine($"filesystem: {PartitionList.FileSystemName(disk)}");
+            return ExitCodes.Success;
         }
 
+        var grid = new Table().Border(TableBorder.Simple)
+            .AddColumns("#", "start", "size", "type", "name", "flags", "filesystem");
+        foreach (var p in table.Partitions)
+        {
+            grid.AddRow(
+                p.Number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Size.Format(p.Offset),
+                Size.Format(p.Length),
+                p.TypeGuid is Guid g ? g.ToString() : $"0x{p.MbrType:x2}",
+                Markup.Escape(p.Name ?? string.Empty),
+                string.Join(' ', Flags(p)),
+                PartitionList.FileSystemName(disk, p));
+        }
+
+        AnsiConsole.Write(grid);
         return ExitCodes.Success;
+    }
+
+    private static IEnumerable<string> Flags(Partition p)
+    {
+        if (p.Bootable)
+        {
+            yield return "boot";
+        }
+
+        if (p.IsLogical)
+        {
+            yield return "logical";
+        }
+
+        if (p.Attributes != 0)
+        {
+            yield return $"attrs=0x{p.Attributes:x}";
+        }
+    }
+
+    private static JsonObject Describe(IBlockSource disk, long data, long zero, PartitionTable table)
+    {
+        var partitions = new JsonArray();
+        foreach (var p in table.Partitions)
+        {
+            partitions.Add(new JsonObject
+            {
+                ["number"] = p.Number,
+                ["offset"] = p.Offset,
+                ["size"] = p.Length,
+                ["mbr_type"] = p.MbrType,
+                ["type_guid"] = p.TypeGuid?.ToString(),
+                ["partition_guid"] = p.PartitionGuid?.ToString(),
+                ["name"] = p.Name,
+                ["attributes"] = p.Attributes,
+                ["bootable"] = p.Bootable,
+                ["logical"] = p.IsLogical,
+                ["filesystem"] = PartitionList.FileSystemName(disk, p),
+            });
+        }
+
+        return new JsonObject
+        {
+            ["image"] = disk.Description,
+            ["virtual_size"] = disk.Length,
+            ["data_bytes"] = data,
+            ["zero_bytes"] = zero,
+            ["partition_table"] = table.Scheme.ToString().ToLowerInvariant(),
+            ["disk_guid"] = table.DiskGuid?.ToString(),
+            ["mbr_signature"] = table.MbrSignature,
+            ["filesystem"] = table.Scheme == PartitionScheme.None ? PartitionList.FileSystemName(disk) : null,
+            ["partitions"] = partitions,
+        };
     }
 }

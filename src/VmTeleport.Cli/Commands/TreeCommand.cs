@@ -36,16 +36,22 @@ public static class TreeCommand
         using var stdout = Console.OpenStandardOutput();
         if (jsonl)
         {
-            using var writer = new TreeRecordWriter(stdout);
-            var entries = hash
-                ? HashedWalk.Run(fs, threads)
-                : fs.Walk().Select(e => (Entry: e, Sha256: (string?)null));
-            foreach (var (entry, sha256) in entries)
+            return ProgressReporter.Run("walking " + image, report =>
             {
-                writer.Write(entry, sha256);
-            }
+                using var writer = new TreeRecordWriter(stdout);
+                var entries = hash
+                    ? HashedWalk.Run(fs, threads)
+                    : fs.Walk().Select(e => (Entry: e, Sha256: (string?)null));
+                long count = 0, bytes = 0;
+                foreach (var (entry, sha256) in entries)
+                {
+                    writer.Write(entry, sha256);
+                    bytes += sha256 is null ? 0 : entry.Size;
+                    report(++count, bytes);
+                }
 
-            return ExitCodes.Success;
+                return ExitCodes.Success;
+            });
         }
 
         using var text = new StreamWriter(stdout);

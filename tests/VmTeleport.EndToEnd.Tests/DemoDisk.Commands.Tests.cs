@@ -61,7 +61,7 @@ public sealed class DemoDiskCommandsTests
         Assert.EndsWith(" notes.txt", lines[0]);
         Assert.Contains(" 1000 ", lines[0]);
         Assert.StartsWith("lrwxrwxrwx", lines[1]);
-        Assert.EndsWith("site -> ../www/html/index.html", lines[1]);
+        Assert.EndsWith("site -> ../../var/www/html/index.html", lines[1]);
 
         var root = Cli.Ok("ls", Image, "/").Lines;
         Assert.StartsWith("drwxrwxrwt", root.Single(l => l.EndsWith(" tmp", StringComparison.Ordinal)));

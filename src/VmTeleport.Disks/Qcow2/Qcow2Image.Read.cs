@@ -113,6 +113,8 @@ internal sealed partial class Qcow2Image
         size = Math.Min(size, _fileLength - host);
         var compressed = new byte[size];
         HostFile.ReadFully(_handle, host, compressed);
+        // The buffer is reused: forget what it held until it holds the new cluster in full.
+        _lastCompressed = ulong.MaxValue;
         var cluster = _lastCluster ?? new byte[_header.ClusterSize];
         int got;
         try

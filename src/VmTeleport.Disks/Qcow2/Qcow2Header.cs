@@ -94,6 +94,11 @@ internal sealed class Qcow2Header
         byte compression = 0;
         if (version == 3)
         {
+            if (head.Length < V3MinLength)
+            {
+                throw new InvalidDataException($"{file}: qcow2 v3 header at 0x0 is truncated (0x{head.Length:x} bytes < 0x{V3MinLength:x})");
+            }
+
             incompatible = BinaryPrimitives.ReadUInt64BigEndian(head[72..]);
             uint refcountOrder = BinaryPrimitives.ReadUInt32BigEndian(head[96..]);
             if (refcountOrder > 6)

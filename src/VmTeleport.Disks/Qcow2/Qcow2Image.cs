@@ -103,6 +103,11 @@ internal sealed partial class Qcow2Image : IBlockSource
             var l1 = ReadL1(file.SafeFileHandle, l1Offset, header.L1EntriesFor(size));
             if (header.BackingFileOffset != 0)
             {
+                if (header.BackingFileOffset + header.BackingFileSize > (ulong)headerCluster.Length)
+                {
+                    throw new InvalidDataException($"{name}: qcow2 backing file name at 0x{header.BackingFileOffset:x} runs past the end of the file");
+                }
+
                 string backingName = Encoding.UTF8.GetString(headerCluster, (int)header.BackingFileOffset, (int)header.BackingFileSize);
                 backing = openBacking(backingName, extensions.BackingFormatName);
             }

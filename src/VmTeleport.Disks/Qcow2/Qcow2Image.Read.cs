@@ -8,6 +8,7 @@ internal sealed partial class Qcow2Image
 {
     private ulong _lastCompressed = ulong.MaxValue;
     private byte[]? _lastCluster;
+    private Decompressor? _zstd;
 
     public void ReadAt(long offset, Span<byte> buffer)
     {
@@ -119,11 +120,17 @@ internal sealed partial class Qcow2Image
         int got;
         try
         {
-            using var input = new MemoryStream(compressed, writable: false);
-            using Stream decoder = _header.CompressionType == 0
-                ? new DeflateStream(input, CompressionMode.Decompress) // qemu writes raw deflate (window bits -12)
-                : new DecompressionStream(input);
-            got = decoder.ReadAtLeast(cluster, cluster.Length, throwOnEndOfStream: false);
+            if (_header.CompressionType == 0)
+            {
+                // qemu writes raw deflate (deflateInit2 with window bits -12), no zlib header.
+                using var input = new MemoryStream(compressed, writable: false);
+                using var decoder = new DeflateStream(input, CompressionMode.Decompress);
+                got = decoder.ReadAtLeast(cluster, cluster.Length, throwOnEndOfStream: false);
+            }
+            else
+            {
+                got = UnwrapZstd(compressed, cluster);
+            }
         }
         catch (Exception e) when (e is InvalidDataException or ZstdException or IOException)
         {
@@ -140,5 +147,35 @@ internal sealed partial class Qcow2Image
         _lastCluster = cluster;
         _lastCompressed = descriptor;
         return cluster;
+    }
+
+    /// <summary>
+    /// One zstd frame into one cluster with a decoder kept for the image's lifetime (creating one per
+    /// cluster costs more than decoding). Streaming stops when the cluster is full: the bytes after
+    /// the frame, up to the sector's end, belong to whatever qemu wrote next.
+    /// </summary>
+    private int UnwrapZstd(byte[] compressed, byte[] cluster)
+    {
+        _zstd ??= new Decompressor();
+        _zstd.ResetStream();
+        int inPos = 0;
+        int outPos = 0;
+        while (outPos < cluster.Length)
+        {
+            var status = _zstd.UnwrapStream(compressed.AsSpan(inPos), cluster.AsSpan(outPos), out int consumed, out int written);
+            inPos += consumed;
+            outPos += written;
+            if (status == System.Buffers.OperationStatus.InvalidData)
+            {
+                throw new InvalidDataException("invalid zstd data");
+            }
+
+            if (consumed == 0 && written == 0)
+            {
+                break;
+            }
+        }
+
+        return outPos;
     }
 }

@@ -186,6 +186,12 @@ internal sealed partial class Qcow2Image : IBlockSource
 
     public void Dispose()
     {
+        lock (_sync)
+        {
+            _zstd?.Dispose();
+            _zstd = null;
+        }
+
         _backing?.Dispose();
         _file.Dispose();
     }

@@ -34,6 +34,12 @@ internal sealed class L2TableCache
 
     public void Add(ulong offset, ulong[] table)
     {
+        // Two readers may load the same table at once; keep one copy so the list never outgrows the index.
+        if (_index.ContainsKey(offset))
+        {
+            return;
+        }
+
         if (_index.Count >= _capacity && _lru.Last is { } oldest)
         {
             _lru.RemoveLast();

@@ -37,6 +37,40 @@ public sealed class Qcow2ImageCorruptTests : IDisposable
     }
 
     [Fact]
+    public void L2_table_overlapping_the_l1_table()
+    {
+        string path = Copy("v3.qcow2");
+        ulong l1 = ReadU64(path, 40);
+        WriteU64(path, (long)l1, (1UL << 63) | l1);
+        using var image = DiskImage.Open(path);
+        var e = Fails<InvalidDataException>(() => image.ReadAt(0, new byte[512]));
+        Assert.Contains($"L2 table at 0x{l1:x} overlaps the header or the L1 table", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Snapshot_table_past_the_end_of_the_file()
+    {
+        string path = Copy("snap.qcow2");
+        WriteU64(path, 64, 0x20_0000_0000UL);
+        var e = Fails<InvalidDataException>(() => DiskImage.Open(path));
+        Assert.Contains("snapshot table at 0x2000000000", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Snapshot_entry_running_past_the_end_of_the_file()
+    {
+        string path = Copy("snap.qcow2");
+        long table = (long)ReadU64(path, 64);
+        var size = new byte[] { 0xff, 0xff };
+        Patch(path, table + 14, size); // name_size 65535
+        Patch(path, table + 12, size); // id_str_size 65535
+        using var current = DiskImage.Open(path); // the current state does not need the table
+        Assert.True(current.Length > 0);
+        var e = Fails<InvalidDataException>(() => DiskImage.Open(path + "@first"));
+        Assert.Contains($"snapshot table entry", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void L1_table_past_the_end_of_the_file()
     {
         string path = Copy("v3.qcow2");

@@ -14,7 +14,7 @@ public static class DiskImage
     /// Raw and qcow2 (with backing chains) are detected by content, not by extension.
     /// A PATH that exists as given is used whole, even if it contains '@'; otherwise the spec is
     /// split at its last '@'. Throws <see cref="FileNotFoundException"/> for a missing image or
-    /// backing file, <see cref="ArgumentException"/> for an unknown snapshot,
+    /// backing file, <see cref="KeyNotFoundException"/> for an unknown snapshot,
     /// <see cref="InvalidDataException"/> for corrupt metadata and <see cref="NotSupportedException"/>
     /// for features this reader does not implement (encryption, external data files).
     /// </summary>
@@ -95,7 +95,7 @@ public static class DiskImage
         {
             if (snapshot is not null)
             {
-                throw new ArgumentException($"{path}: a raw image has no snapshot '{snapshot}'", nameof(snapshot));
+                throw new KeyNotFoundException($"{path}: a raw image has no snapshot '{snapshot}'");
             }
 
             return new RawImage(path, description);

@@ -58,7 +58,7 @@ public sealed class Qcow2ImageQemuOracleTests
     [Fact]
     public void Unknown_snapshot_is_an_argument_error_naming_the_choices()
     {
-        var e = Assert.Throws<ArgumentException>(() => DiskImage.Open(DiskFixtures.Path("snap.qcow2") + "@nope"));
+        var e = Assert.Throws<KeyNotFoundException>(() => DiskImage.Open(DiskFixtures.Path("snap.qcow2") + "@nope"));
         Assert.Contains("nope", e.Message, StringComparison.Ordinal);
         Assert.Contains("first", e.Message, StringComparison.Ordinal);
     }

@@ -5,12 +5,20 @@ namespace VmTeleport.Fuzz;
 
 /// <summary>
 /// The fuzz targets. Each takes one input and may fail only with the documented exceptions for
-/// bad input: <see cref="InvalidDataException"/> (corrupt) or <see cref="NotSupportedException"/>
-/// (a feature we do not read). Anything else — another exception, a hang, a huge allocation — is
-/// a bug. Run under AFL with tools/fuzz.sh; the same targets run over their corpus as unit tests.
+/// bad input (<see cref="IsDocumented"/>). Anything else — another exception, a hang, a huge
+/// allocation — is a bug. Run under AFL with tools/fuzz.sh; the same targets run over their
+/// corpus as unit tests.
 /// </summary>
 public static class FuzzTargets
 {
+    /// <summary>
+    /// Corrupt input (<see cref="InvalidDataException"/>), a feature we do not read
+    /// (<see cref="NotSupportedException"/>), or a qcow2 naming a backing file that does not
+    /// exist (<see cref="FileNotFoundException"/>) or a snapshot it lacks (<see cref="KeyNotFoundException"/>).
+    /// </summary>
+    public static bool IsDocumented(Exception e) =>
+        e is InvalidDataException or NotSupportedException or FileNotFoundException or KeyNotFoundException;
+
     /// <summary>Work caps that keep one execution short even when the input describes a huge disk.</summary>
     private const long MaxBytesRead = 8 << 20;
 

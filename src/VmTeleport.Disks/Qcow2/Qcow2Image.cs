@@ -80,9 +80,8 @@ internal sealed partial class Qcow2Image : IBlockSource
             {
                 var snaps = Qcow2Snapshot.ReadTable(file.SafeFileHandle, fileLength, header.SnapshotsOffset, header.NbSnapshots, name);
                 var snap = FindSnapshot(snaps, snapshot)
-                    ?? throw new ArgumentException(
-                        $"{name}: no snapshot with id or name '{snapshot}' (snapshots: {string.Join(", ", snaps.Select(s => $"{s.Id} {s.Name}"))})",
-                        nameof(snapshot));
+                    ?? throw new KeyNotFoundException(
+                        $"{name}: no snapshot with id or name '{snapshot}' (snapshots: {(snaps.Count == 0 ? "none" : string.Join(", ", snaps.Select(s => $"{s.Id} {s.Name}")))})");
                 l1What = $"snapshot '{snap.Name}' L1 table";
                 l1Offset = snap.L1TableOffset;
                 l1Size = snap.L1Size;

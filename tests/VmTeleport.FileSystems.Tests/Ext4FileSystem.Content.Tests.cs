@@ -18,7 +18,13 @@ public sealed class Ext4FileSystemContentTests
                     d = os.lseek(fd, pos, os.SEEK_DATA)
                 except OSError:
                     break
-                h = os.lseek(fd, d, os.SEEK_HOLE)
+                try:
+                    h = os.lseek(fd, d, os.SEEK_HOLE)
+                except OSError:
+                    h = -1
+                if h < 0:
+                    ranges.append([d, -1])
+                    break
                 ranges.append([d, h - d])
                 pos = h
             out[p] = ranges
@@ -35,7 +41,8 @@ public sealed class Ext4FileSystemContentTests
         var path = ExtImages.PathOf(image);
         using var source = new RawFileSource(path);
         using var fs = FileSystemProbe.Open(source);
-        var files = fs.Walk().Where(e => e.Type == EntryType.File && !e.Path.StartsWith("/big/", StringComparison.Ordinal)).ToList();
+        var files = fs.Walk().Where(e => e.Type == EntryType.File && !e.Path.StartsWith("/big/", StringComparison.Ordinal)
+            && !e.Path.Any(char.IsSurrogate)).ToList(); // argv cannot carry undecodable names
         JsonNode kernel;
         using (var mount = LoopMount.Raw(path))
         {
@@ -49,8 +56,16 @@ public sealed class Ext4FileSystemContentTests
         {
             var mine = fs.GetDataRanges(f).Select(r => $"{r.Offset}+{r.Length}").ToList();
             var theirs = kernel[f.Path]!.AsArray().Select(a => $"{(long)a![0]!}+{(long)a[1]!}").ToList();
+            if (theirs.Any(r => r.EndsWith("+-1", StringComparison.Ordinal)))
+            {
+                // SEEK_HOLE fails with ENOENT on an inline file truncated past its inline bytes
+                // (ext4_inline_data_iomap); the reader reports the inline bytes as the one range.
+                Assert.Equal(["0+" + Math.Min(f.Size, 60)], mine.Take(1));
+                continue;
+            }
+
             Assert.True(theirs.SequenceEqual(mine), $"{image} {f.Path}: kernel [{string.Join(", ", theirs)}], reader [{string.Join(", ", mine)}]");
-            if (mine.Count > 1 || (mine.Count == 1 && !mine[0].StartsWith("0+" + f.Size, StringComparison.Ordinal)))
+            if (fs.GetDataRanges(f).Sum(r => r.Length) < f.Size)
             {
                 holey++;
             }

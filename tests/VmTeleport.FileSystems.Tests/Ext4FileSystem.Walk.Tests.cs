@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using VmTeleport.TestSupport;
 
 namespace VmTeleport.FileSystems.Tests;
@@ -59,12 +59,12 @@ public sealed class Ext4FileSystemWalkTests
 
         using var source = new RawFileSource(ExtImages.PathOf(image));
         using var fs = FileSystemProbe.Open(source);
-        var actual = ExtImages.ReaderWalk(fs).Select(Normalise).ToDictionary(l => (string)JsonNode.Parse(l)!["path"]!);
+        var actual = ExtImages.ReaderWalk(fs).Select(Normalise).ToDictionary(PathOf);
         var compared = 0;
         foreach (var line in reference.Select(Normalise))
         {
-            var p = (string)JsonNode.Parse(line)!["path"]!;
-            if (p is "/" or "/small.txt" or "/dir/sub" || !actual.TryGetValue(p, out var mine))
+            var p = PathOf(line);
+            if (p is "/" or "/small.txt" or "/dir/sub" or "" || !actual.TryGetValue(p, out var mine))
             {
                 continue;
             }
@@ -82,16 +82,13 @@ public sealed class Ext4FileSystemWalkTests
         }
     }
 
+    // The lines may carry lone surrogates (undecodable names), which System.Text.Json refuses:
+    // edit them as text.
     private static string Normalise(string line)
     {
-        var o = JsonNode.Parse(line)!.AsObject();
-        o.Remove("inode");
-        o.Remove("mtime_ns");
-        if ((string?)o["type"] == "dir")
-        {
-            o.Remove("nlink");
-        }
-
-        return o.ToJsonString();
+        line = Regex.Replace(line, ",\"(inode|mtime_ns)\":-?[0-9]+", "");
+        return line.Contains("\"type\":\"dir\"", StringComparison.Ordinal) ? Regex.Replace(line, ",\"nlink\":[0-9]+", "") : line;
     }
+
+    private static string PathOf(string line) => Regex.Match(line, "^\\{\"path\":\"((?:[^\"\\\\]|\\\\.)*)\"").Groups[1].Value;
 }

@@ -36,7 +36,7 @@ internal sealed class ExtentTree : IBlockMapper
     {
         byte[] node = _inode.IBlock.ToArray();
         var where = $"inode {_inode.Number} i_block";
-        var header = ExtentHeader.Parse(node, where);
+        var header = ExtentHeader.Parse(node, $"{_vol.Name}: {where}");
         long low = 0;
         long high = 1L << 32;
         while (header.Depth > 0)
@@ -67,7 +67,7 @@ internal sealed class ExtentTree : IBlockMapper
             low = Math.Max(low, index.LogicalBlock);
             var childWhere = $"inode {_inode.Number} extent block {index.ChildBlock} (depth {header.Depth - 1})";
             var child = _vol.ReadBlock(index.ChildBlock, $"inode {_inode.Number} extent index");
-            var childHeader = ExtentHeader.Parse(child, childWhere);
+            var childHeader = ExtentHeader.Parse(child, $"{_vol.Name}: {childWhere}");
             if (childHeader.Depth != header.Depth - 1)
             {
                 throw new InvalidDataException(

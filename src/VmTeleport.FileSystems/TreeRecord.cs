@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -75,11 +76,18 @@ public static class TreeRecord
         ArgumentNullException.ThrowIfNull(fs);
         using var stream = fs.OpenRead(file);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[1 << 20];
-        int n;
-        while ((n = stream.Read(buffer)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
         {
-            hash.AppendData(buffer, 0, n);
+            int n;
+            while ((n = stream.Read(buffer)) > 0)
+            {
+                hash.AppendData(buffer, 0, n);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());

@@ -247,7 +247,7 @@ public sealed partial class Ext4FileSystem
             0x6000 => EntryType.BlockDevice,
             0x1000 => EntryType.Fifo,
             0xC000 => EntryType.Socket,
-            _ => throw new InvalidDataException($"{_vol.Name}: {path} (inode {inode.Number}) has unknown file type in mode 0{inode.Mode:o}"),
+            _ => throw new InvalidDataException($"{_vol.Name}: {path} (inode {inode.Number}) has unknown file type in mode 0{Convert.ToString(inode.Mode, 8)}"),
         };
         if (inode.Size > (ulong)long.MaxValue || (type == EntryType.File && inode.Size > (1UL << 32) * (ulong)_vol.BlockSize))
         {

@@ -22,7 +22,7 @@ public sealed partial class Ext4FileSystem : IFileSystem
         Root = ToEntry(ReadInode(RootInode), "/");
         if (Root.Type != EntryType.Directory)
         {
-            throw new InvalidDataException($"{vol.Name}: root inode 2 is not a directory (mode 0{ReadInode(RootInode).Mode:o})");
+            throw new InvalidDataException($"{vol.Name}: root inode 2 is not a directory (mode 0{Convert.ToString(ReadInode(RootInode).Mode, 8)})");
         }
     }
 
@@ -135,7 +135,7 @@ public sealed partial class Ext4FileSystem : IFileSystem
         if (bytes > source.Length)
         {
             throw new InvalidDataException(
-                $"{name}: superblock says {sb.BlocksCount} blocks of {sb.BlockSize} bytes (0x{bytes:x}) but the source holds 0x{source.Length:x} bytes");
+                $"{name}: superblock says {sb.BlocksCount} blocks of {sb.BlockSize} bytes ({bytes} bytes) but the source holds {source.Length} bytes");
         }
 
         var vol = new ExtVolume(source, sb, options);

@@ -24,6 +24,12 @@ internal sealed class ExtentTree : IBlockMapper
 
     public BlockRun Map(long logicalBlock, long limit)
     {
+        if (logicalBlock >= 1L << 32)
+        {
+            // ee_block is 32 bits: nothing can be mapped this far.
+            return new BlockRun(logicalBlock, Math.Max(1, limit), -1);
+        }
+
         if (_leaf is null || logicalBlock < _leafLow || logicalBlock >= _leafHigh)
         {
             Descend(logicalBlock);

@@ -27,7 +27,7 @@ internal readonly record struct DirectoryEntry(uint Inode, int RecordLength, byt
         var inode = BinaryPrimitives.ReadUInt32LittleEndian(e);
         var recLen = DecodeRecordLength(BinaryPrimitives.ReadUInt16LittleEndian(e[4..]), blockSize);
         int nameLen = fileTypes ? e[6] : BinaryPrimitives.ReadUInt16LittleEndian(e[6..]);
-        if (recLen < MinRecordLength && !(recLen == 8 && nameLen == 0 && inode == 0 && offset + 8 == area.Length))
+        if (recLen < MinRecordLength)
         {
             throw new InvalidDataException($"{where()}: directory entry at offset {offset} has rec_len {recLen} (below {MinRecordLength})");
         }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Threading.Channels;
 
 namespace VmTeleport.FileSystems;
@@ -10,14 +9,6 @@ namespace VmTeleport.FileSystems;
 /// </summary>
 public static class HashedWalk
 {
-    private const int BufferSize = 1 << 20;
-
-    // One read buffer per pool thread: a fresh 1 MiB array per file made the parallel walk three
-    // times slower than the serial one (large-object allocations, zeroing, GC) on the Debian fixture.
-    [ThreadStatic]
-    private static byte[]? _threadBuffer;
-
-    private static byte[] ThreadBuffer => _threadBuffer ??= new byte[BufferSize];
 
     /// <summary>
     /// Every entry of <paramref name="fs"/> in <see cref="IFileSystem.Walk"/> order, with the
@@ -29,10 +20,9 @@ public static class HashedWalk
         ArgumentNullException.ThrowIfNull(fs);
         if (parallelism <= 1)
         {
-            byte[] buffer = new byte[BufferSize];
             foreach (var e in fs.Walk())
             {
-                yield return (e, e.Type == EntryType.File ? Sha256Hex(fs, e, buffer) : null);
+                yield return (e, e.Type == EntryType.File ? TreeRecord.Sha256(fs, e) : null);
             }
 
             yield break;
@@ -62,7 +52,7 @@ public static class HashedWalk
                                 {
                                     try
                                     {
-                                        return (string?)Sha256Hex(fs, e, ThreadBuffer);
+                                        return (string?)TreeRecord.Sha256(fs, e);
                                     }
                                     finally
                                     {
@@ -121,21 +111,5 @@ public static class HashedWalk
                 // The consumer stopped early or already saw the producer's exception.
             }
         }
-    }
-
-    /// <summary>Lowercase hex SHA-256 of a regular file's content, holes read as zeros.</summary>
-    public static string Sha256Hex(IFileSystem fs, FileSystemEntry file, byte[] buffer)
-    {
-        ArgumentNullException.ThrowIfNull(fs);
-        ArgumentNullException.ThrowIfNull(buffer);
-        using var content = fs.OpenRead(file);
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        int n;
-        while ((n = content.Read(buffer, 0, buffer.Length)) > 0)
-        {
-            sha.AppendData(buffer, 0, n);
-        }
-
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 }

@@ -23,6 +23,8 @@ public sealed class DebianGuestTreeTests
         var ours = Cli.Ok("tree", path, "--jsonl").Lines;
         var kernel = gpt ? KernelGpt.Value : KernelMbr.Value;
         Assert.Null(TreeComparison.Differences(kernel, ours));
+        // Byte for byte too: the format promises walk.py's exact escaping (docs/tree-format.md).
+        Assert.Equal(kernel, ours);
         Assert.True(ours.Count > 10_000, $"only {ours.Count} entries: not the whole guest");
         Assert.Equal(before, ImageFingerprint.Of(path));
     }

@@ -31,6 +31,8 @@ public sealed class DemoDiskCommandsTests
             var spec = snapshot is null ? Image : $"{Image}@{snapshot}";
             var ours = Cli.Ok("tree", spec, "--jsonl").Lines;
             Assert.Null(TreeComparison.Differences(kernel, ours));
+            // Byte for byte too: the format promises walk.py's exact escaping (docs/tree-format.md).
+            Assert.Equal(kernel, ours);
         }
         finally
         {

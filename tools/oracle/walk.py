@@ -62,7 +62,7 @@ def walk(root, do_hash):
     while stack:
         full, rel = stack.pop()
         st = os.lstat(full)
-        print(json.dumps(entry(full, rel, st, do_hash), separators=(",", ":"), ensure_ascii=False))
+        print(json.dumps(entry(full, rel, st, do_hash), separators=(",", ":")))
         if stat.S_ISDIR(st.st_mode):
             names = sorted(os.listdir(os.fsencode(full)))
             # Reverse so that popping from the stack visits them in byte order.

@@ -38,14 +38,15 @@ public static class TreeCommand
         {
             return ProgressReporter.Run("walking " + image, report =>
             {
-                using var writer = new TreeRecordWriter(stdout);
+                // Records are ASCII (walk.py's escaping), so a plain buffered writer suffices.
+                using var writer = new StreamWriter(stdout, new System.Text.UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
                 var entries = hash
                     ? HashedWalk.Run(fs, threads)
                     : fs.Walk().Select(e => (Entry: e, Sha256: (string?)null));
                 long count = 0, bytes = 0;
                 foreach (var (entry, sha256) in entries)
                 {
-                    writer.Write(entry, sha256);
+                    writer.WriteLine(TreeRecord.ToJsonLine(entry, sha256));
                     bytes += sha256 is null ? 0 : entry.Size;
                     report(++count, bytes);
                 }

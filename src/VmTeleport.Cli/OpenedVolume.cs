@@ -29,6 +29,13 @@ public sealed class OpenedVolume : IDisposable
         try
         {
             var (source, partition) = Choose(disk, partitionNumber);
+            if (FileSystemProbe.Detect(source) is null)
+            {
+                string type = partition?.TypeGuid?.ToString() ?? (partition?.MbrType is byte b ? $"0x{b:x2}" : "none");
+                throw new NotSupportedException(
+                    $"{source.Description} (partition type {type}) holds no filesystem VM Teleport reads (ext2/3/4)");
+            }
+
             var fs = FileSystemProbe.Open(source);
             foreach (var warning in fs.Warnings)
             {

@@ -65,7 +65,14 @@ public static class InfoCommand
                 PartitionList.FileSystemName(disk, p));
         }
 
-        AnsiConsole.Write(grid);
+        // A pipe or file has no width: keep GUIDs and names on one line instead of wrapping at 80.
+        var console = AnsiConsole.Console;
+        if (Console.IsOutputRedirected)
+        {
+            console.Profile.Width = 250;
+        }
+
+        console.Write(grid);
         return ExitCodes.Success;
     }
 

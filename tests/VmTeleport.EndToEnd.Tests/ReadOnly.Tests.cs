@@ -1,0 +1,47 @@
+using VmTeleport.TestSupport;
+
+namespace VmTeleport.EndToEnd.Tests;
+
+/// <summary>
+/// The source is sacred: after every command on every disk fixture (qcow2 in each layout,
+/// snapshots, backing chains, raw, partitioned), every file of the fixture set — backing files
+/// included — has the same bytes, size and mtime as before.
+/// </summary>
+public sealed class ReadOnlyTests
+{
+    [Fact]
+    public void No_command_changes_any_image_or_backing_file()
+    {
+        var dir = Fixtures.Dir("disks");
+        var before = ImageFingerprint.AllUnder(dir, ".qcow2", ".raw");
+        Assert.True(before.Count >= 20, $"expected the disk fixtures in {dir}");
+
+        var images = before.Select(f => f.Path).ToList();
+        images.AddRange(DiskSnapshots(dir));
+        int commands = 0;
+        foreach (var image in images)
+        {
+            foreach (var args in new[]
+            {
+                new[] { "info", image, "--json" },
+                ["ls", image, "/"],
+                ["tree", image, "--jsonl", "--partition", "1"],
+                ["cat", image, "/etc/hostname"],
+            })
+            {
+                // Many of these fail (no filesystem, no such path): failing must not write either.
+                var r = Cli.Run(args);
+                Assert.True(r.ExitCode is 0 or 2 or 3 or 4 or 5, $"vmteleport {string.Join(' ', args)} exited {r.ExitCode}: {r.StdErr}");
+                commands++;
+            }
+        }
+
+        Assert.Equal(before, ImageFingerprint.AllUnder(dir, ".qcow2", ".raw"));
+        Assert.True(commands > 80);
+    }
+
+    private static IEnumerable<string> DiskSnapshots(string dir) =>
+        ["snap.qcow2@1", "snap.qcow2@first", "snap-v2.qcow2@1"]
+            .Select(s => Path.Combine(dir, s))
+            .Where(s => File.Exists(s[..s.LastIndexOf('@')]));
+}

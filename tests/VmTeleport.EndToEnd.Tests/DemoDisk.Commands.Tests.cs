@@ -74,6 +74,7 @@ public sealed class DemoDiskCommandsTests
     {
         var text = Cli.Ok("info", Image).Text;
         Assert.Contains("partitions: mbr", text);
+        Assert.Contains("snapshot:   1 before-edit", text);
         Assert.Contains("ext4", text);
         Assert.Contains("boot", text);
     }
@@ -92,6 +93,9 @@ public sealed class DemoDiskCommandsTests
         Assert.True(p["bootable"]!.GetValue<bool>());
         Assert.Equal("ext4", p["filesystem"]!.GetValue<string>());
         Assert.InRange(info["data_bytes"]!.GetValue<long>(), 1, 64L << 20);
+        var snapshot = info["snapshots"]!.AsArray().Single()!;
+        Assert.Equal("1", snapshot["id"]!.GetValue<string>());
+        Assert.Equal("before-edit", snapshot["name"]!.GetValue<string>());
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class ReadOnlyTests
     }
 
     private static IEnumerable<string> DiskSnapshots(string dir) =>
-        ["snap.qcow2@1", "snap.qcow2@first", "snap-v2.qcow2@1"]
+        new[] { "snap.qcow2@1", "snap.qcow2@first", "snap-v2.qcow2@1" }
             .Select(s => Path.Combine(dir, s))
             .Where(s => File.Exists(s[..s.LastIndexOf('@')]));
 }

@@ -1,25 +1,83 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace VmTeleport.TestSupport;
 
 /// <summary>
-/// What must not change when VM Teleport reads an image: its bytes (sha256), its size and its
-/// modification time. Taken before and compared after, it proves the source stayed sacred.
+/// What must not change when VM Teleport reads an image: its bytes, its size and its modification
+/// time. Sparse files are hashed by their data ranges (SEEK_DATA/SEEK_HOLE) together with the range
+/// map, so a 100 GiB sparse image is fingerprinted in milliseconds and a write into a hole still
+/// changes the fingerprint. Taken before and compared after, it proves the source stayed sacred.
 /// </summary>
 public sealed record ImageFingerprint(string Path, long Size, DateTime LastWriteUtc, string Sha256)
 {
+    private const int SeekData = 3;
+    private const int SeekHole = 4;
+
     public static ImageFingerprint Of(string path)
     {
         var info = new FileInfo(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20);
-        return new ImageFingerprint(path, info.Length, info.LastWriteTimeUtc, Convert.ToHexStringLower(SHA256.HashData(stream)));
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
+        foreach (var (start, end) in DataRanges(stream))
+        {
+            sha.AppendData(BitConverter.GetBytes(start));
+            sha.AppendData(BitConverter.GetBytes(end));
+            for (long at = start; at < end;)
+            {
+                int n = RandomAccess.Read(stream.SafeFileHandle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, end - at)), at);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                sha.AppendData(buffer, 0, n);
+                at += n;
+            }
+        }
+
+        return new ImageFingerprint(path, info.Length, info.LastWriteTimeUtc, Convert.ToHexStringLower(sha.GetHashAndReset()));
     }
 
-    /// <summary>Fingerprints of every image file (not directories, not lock files) under a folder.</summary>
+    /// <summary>Fingerprints of every image file under a folder, optionally only those with the given extensions.</summary>
     public static IReadOnlyList<ImageFingerprint> AllUnder(string directory, params string[] extensions) =>
         Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
             .Where(f => extensions.Length == 0 || extensions.Contains(System.IO.Path.GetExtension(f)))
             .Order(StringComparer.Ordinal)
             .Select(Of)
             .ToList();
+
+    private static List<(long Start, long End)> DataRanges(FileStream stream)
+    {
+        long length = stream.Length;
+        int fd = (int)stream.SafeFileHandle.DangerousGetHandle();
+        var ranges = new List<(long, long)>();
+        for (long at = 0; at < length;)
+        {
+            long data = LSeek(fd, at, SeekData);
+            if (data < 0)
+            {
+                // ENXIO: no data after this point. Any other failure: treat the rest as data.
+                if (Marshal.GetLastPInvokeError() != 6)
+                {
+                    ranges.Add((at, length));
+                }
+
+                break;
+            }
+
+            long hole = LSeek(fd, data, SeekHole);
+            hole = hole < 0 ? length : hole;
+            ranges.Add((data, hole));
+            at = hole;
+        }
+
+        return ranges;
+    }
+
+    [DllImport("libc", EntryPoint = "lseek", SetLastError = true)]
+#pragma warning disable SYSLIB1054 // LibraryImport needs unsafe code, which this project does not allow.
+    private static extern long LSeek(int fd, long offset, int whence);
+#pragma warning restore SYSLIB1054
 }

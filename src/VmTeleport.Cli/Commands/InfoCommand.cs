@@ -35,15 +35,29 @@ public static class InfoCommand
         }
 
         var table = PartitionTable.Read(disk);
+        var snapshots = DiskImage.ListSnapshots(DiskImage.SplitSpec(image).Path);
         if (json)
         {
-            Console.WriteLine(Describe(disk, data, zero, table).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            var description = Describe(disk, data, zero, table);
+            description["snapshots"] = new JsonArray([.. snapshots.Select(s => (JsonNode)new JsonObject
+            {
+                ["id"] = s.Id,
+                ["name"] = s.Name,
+                ["virtual_size"] = s.VirtualSize,
+                ["date"] = s.Date.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            })]);
+            Console.WriteLine(description.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return ExitCodes.Success;
         }
 
         Console.WriteLine($"image:      {disk.Description}");
         Console.WriteLine($"size:       {Size.Format(disk.Length)} ({disk.Length} bytes)");
         Console.WriteLine($"allocated:  {Size.Format(data)} data, {Size.Format(zero)} zero clusters");
+        foreach (var s in snapshots)
+        {
+            Console.WriteLine($"snapshot:   {s.Id} {s.Name} ({s.Date:yyyy-MM-dd HH:mm:ss}{(s.VirtualSize is long v ? ", " + Size.Format(v) : string.Empty)})");
+        }
+
         Console.WriteLine($"partitions: {table.Scheme.ToString().ToLowerInvariant()}");
         if (table.Scheme == PartitionScheme.None)
         {

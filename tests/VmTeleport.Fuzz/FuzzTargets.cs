@@ -51,7 +51,7 @@ public static class FuzzTargets
     /// <summary>MBR (with EBR chains) and GPT (headers, entries, CRCs).</summary>
     public static void Partitions(byte[] input)
     {
-        using var disk = new MemoryBlockSource(input);
+        using var disk = new MemoryBlockSource(input, "fuzz input");
         var table = PartitionTable.Read(disk);
         foreach (var p in table.Partitions)
         {
@@ -62,7 +62,7 @@ public static class FuzzTargets
     /// <summary>ext2/3/4 superblock, group descriptors, inodes, extent trees, directories, xattrs.</summary>
     public static void Ext4(byte[] input)
     {
-        using var source = new MemoryBlockSource(input);
+        using var source = new MemoryBlockSource(input, "fuzz input");
         if (FileSystemProbe.Detect(source) is null)
         {
             return;

@@ -1,7 +1,10 @@
-namespace VmTeleport.Disks.Tests;
+namespace VmTeleport.Disks;
 
-/// <summary>A block source over a byte array, for tests that mutate disks in memory.</summary>
-internal sealed class MemoryBlockSource(byte[] bytes, string description) : IBlockSource
+/// <summary>
+/// A block source over bytes already in memory (a boot sector, a fuzz input, a disk built in a
+/// test): every byte is <see cref="ExtentKind.Data"/>.
+/// </summary>
+public sealed class MemoryBlockSource(byte[] bytes, string description = "memory") : IBlockSource
 {
     public string Description { get; } = description;
 

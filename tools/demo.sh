@@ -12,5 +12,7 @@ run() { echo; echo "\$ vmteleport $*"; ./vmteleport "$@"; }
 run info "$image"
 run ls "$image" /
 run cat "$image" /etc/hostname
-run tree "$image" --jsonl --partition 1 | head -n 5
-echo "... ($(./vmteleport tree "$image" --partition 1 --jsonl --no-hash | wc -l) entries in all)"
+run cat "$image" /var/www/html/index.html
+run cat "$image@before-edit" /var/www/html/index.html
+run tree "$image" --jsonl | head -n 5
+echo "... ($(./vmteleport tree "$image" --jsonl --no-hash | wc -l) entries in all)"

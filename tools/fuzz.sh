@@ -2,7 +2,7 @@
 # fuzz.sh TARGET [SECONDS] — coverage-guided fuzzing of one target (qcow2, partitions, ext4)
 # with AFL++ and SharpFuzz, seeded from tools/fixtures/fuzz.sh. Prints AFL's execution count and
 # findings; crashes and hangs land in artifacts/fuzz/TARGET/default/{crashes,hangs}. Replay one
-# with: dotnet artifacts/fuzz/bin/VmTeleport.Fuzz.dll TARGET FILE
+# with: dotnet artifacts/fuzz/TARGET/bin/VmTeleport.Fuzz.dll TARGET FILE
 # A finding worth keeping goes into tests/VmTeleport.Fuzz/corpus/TARGET/ once fixed, where the
 # unit tests replay it on every run.
 set -euo pipefail
@@ -17,14 +17,17 @@ command -v sharpfuzz >/dev/null || dotnet tool install --global SharpFuzz.Comman
 
 seeds=$(tools/fixtures/ensure.sh fuzz)/$target
 [ -d "$seeds" ] || { echo "fuzz.sh: no seeds for target $target" >&2; exit 2; }
-bin=artifacts/fuzz/bin
-dotnet build tests/VmTeleport.Fuzz -c Release -o "$bin" --nologo -v quiet
+# Each target gets its own instrumented copy, so campaigns can run side by side.
+out=artifacts/fuzz/$target
+bin=$out/bin
+rm -rf "$bin"
+dotnet build tests/VmTeleport.Fuzz -c Release -o "$bin" --nologo -v quiet >/dev/null
 # Instrument only our parsers: coverage of the framework would drown the signal.
 for dll in VmTeleport.Disks.dll VmTeleport.FileSystems.dll; do
   sharpfuzz "$bin/$dll" >/dev/null
 done
 
-out=artifacts/fuzz/$target
+rm -rf "$out/default"
 mkdir -p "$out"
 export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_BIN_CHECK=1
 timeout --signal=INT $((seconds + 60)) afl-fuzz -V "$seconds" -t 10000 -m none -i "$seeds" -o "$out" \

@@ -29,7 +29,7 @@ done
 
 rm -rf "$out/default"
 mkdir -p "$out"
-export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_BIN_CHECK=1
+export AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_BIN_CHECK=1
 timeout --signal=INT $((seconds + 60)) afl-fuzz -V "$seconds" -t 10000 -m none -i "$seeds" -o "$out" \
   -- dotnet "$bin/VmTeleport.Fuzz.dll" "$target" >"$out/afl.log" 2>&1 || true
 stats="$out/default/fuzzer_stats"

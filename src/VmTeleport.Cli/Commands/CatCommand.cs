@@ -6,19 +6,11 @@ namespace VmTeleport.Cli.Commands;
 /// <summary>`vmteleport cat IMAGE[@SNAP] PATH`: writes a guest file's bytes to stdout, following symlinks.</summary>
 public static class CatCommand
 {
-    public static Command Create()
-    {
-        var image = CommonOptions.Image();
-        var path = new Argument<string>("PATH") { Description = "Path of a file inside the guest filesystem (symlinks are followed within it)." };
-        var partition = CommonOptions.Partition();
-        var command = new Command("cat", "Write a file from a filesystem inside a disk image to standard output, without mounting it.")
-        {
-            image, path, partition,
-        };
-        command.SetAction(r => CommandRunner.Run(() =>
-            Run(r.GetValue(image)!, r.GetValue(path)!, r.GetValue(partition))));
-        return command;
-    }
+    public static Command Create() => CommonOptions.ImagePathCommand(
+        "cat",
+        "Write a file from a filesystem inside a disk image to standard output, without mounting it.",
+        new Argument<string>("PATH") { Description = "Path of a file inside the guest filesystem (symlinks are followed within it)." },
+        Run);
 
     private static int Run(string image, string path, int? partition)
     {

@@ -14,4 +14,17 @@ public static class CommonOptions
     {
         Description = "Partition number holding the filesystem (as the kernel numbers them). Needed only when the disk holds several.",
     };
+
+    /// <summary>
+    /// A command of the form `NAME IMAGE[@SNAP] PATH [--partition N]` whose body receives the
+    /// three values and returns an exit code (ls and cat).
+    /// </summary>
+    public static Command ImagePathCommand(string name, string description, Argument<string> path, Func<string, string, int?, int> run)
+    {
+        var image = Image();
+        var partition = Partition();
+        var command = new Command(name, description) { image, path, partition };
+        command.SetAction(r => CommandRunner.Run(() => run(r.GetValue(image)!, r.GetValue(path)!, r.GetValue(partition))));
+        return command;
+    }
 }

@@ -6,19 +6,11 @@ namespace VmTeleport.Cli.Commands;
 /// <summary>`vmteleport ls IMAGE[@SNAP] [PATH]`: lists a directory of a guest filesystem like `ls -la`.</summary>
 public static class LsCommand
 {
-    public static Command Create()
-    {
-        var image = CommonOptions.Image();
-        var path = new Argument<string>("PATH") { Description = "Path inside the guest filesystem.", DefaultValueFactory = _ => "/" };
-        var partition = CommonOptions.Partition();
-        var command = new Command("ls", "List a directory (or show one entry) of a filesystem inside a disk image, without mounting it.")
-        {
-            image, path, partition,
-        };
-        command.SetAction(r => CommandRunner.Run(() =>
-            Run(r.GetValue(image)!, r.GetValue(path)!, r.GetValue(partition))));
-        return command;
-    }
+    public static Command Create() => CommonOptions.ImagePathCommand(
+        "ls",
+        "List a directory (or show one entry) of a filesystem inside a disk image, without mounting it.",
+        new Argument<string>("PATH") { Description = "Path inside the guest filesystem.", DefaultValueFactory = _ => "/" },
+        Run);
 
     private static int Run(string image, string path, int? partition)
     {

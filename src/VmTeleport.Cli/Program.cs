@@ -7,5 +7,6 @@ var root = new RootCommand("VM Teleport: move powered-off VMs by sending only wh
     LsCommand.Create(),
     CatCommand.Create(),
     TreeCommand.Create(),
+    InspectCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -15,9 +15,15 @@ public static class ProgressReporter
     /// Runs <paramref name="work"/>, giving it a callback to report (entries, bytes) done so far.
     /// Without a watcher the callback does nothing.
     /// </summary>
-    public static T Run<T>(string what, Func<Action<long, long>, T> work)
+    public static T Run<T>(string what, Func<Action<long, long>, T> work) => Run(what, work, IsWanted);
+
+    /// <summary>
+    /// As <see cref="Run{T}(string, Func{Action{long, long}, T})"/>, for commands that print their
+    /// result only at the end, so a terminal on stdout does not rule the progress line out.
+    /// </summary>
+    public static T Run<T>(string what, Func<Action<long, long>, T> work, bool wanted)
     {
-        if (!IsWanted)
+        if (!wanted)
         {
             return work((_, _) => { });
         }

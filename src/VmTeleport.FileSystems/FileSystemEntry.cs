@@ -47,4 +47,29 @@ public sealed class FileSystemEntry
     public uint Flags { get; init; }
 
     public IReadOnlyList<ExtendedAttribute> ExtendedAttributes { get; init; } = [];
+
+    /// <summary>
+    /// The same entry under another path: for views that show a filesystem somewhere else than
+    /// at its own root (a guest's /boot or /var filesystem merged at its mount point).
+    /// </summary>
+    public FileSystemEntry WithPath(string path) => new()
+    {
+        Path = path,
+        Type = Type,
+        Mode = Mode,
+        Uid = Uid,
+        Gid = Gid,
+        Size = Size,
+        MtimeNs = MtimeNs,
+        AtimeNs = AtimeNs,
+        CtimeNs = CtimeNs,
+        BirthTimeNs = BirthTimeNs,
+        LinkCount = LinkCount,
+        Inode = Inode,
+        Target = Target,
+        RdevMajor = RdevMajor,
+        RdevMinor = RdevMinor,
+        Flags = Flags,
+        ExtendedAttributes = ExtendedAttributes,
+    };
 }

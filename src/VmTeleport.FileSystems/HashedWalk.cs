@@ -15,14 +15,25 @@ public static class HashedWalk
     /// lowercase hex SHA-256 of regular files (null for other types). Requires the filesystem's
     /// <see cref="IFileSystem.OpenRead"/> to be safe to call from several threads.
     /// </summary>
-    public static IEnumerable<(FileSystemEntry Entry, string? Sha256)> Run(IFileSystem fs, int parallelism)
+    public static IEnumerable<(FileSystemEntry Entry, string? Sha256)> Run(IFileSystem fs, int parallelism) =>
+        Run(fs, parallelism, e => TreeRecord.Sha256(fs, e));
+
+    /// <summary>
+    /// Every entry of <paramref name="fs"/> in walk order with what <paramref name="digest"/>
+    /// computed for it (regular files only; default for the other types), <paramref name="parallelism"/>
+    /// files at a time. <paramref name="digest"/> runs on thread-pool threads and may return default
+    /// for files it does not need to read.
+    /// </summary>
+    public static IEnumerable<(FileSystemEntry Entry, T? Digest)> Run<T>(
+        IFileSystem fs, int parallelism, Func<FileSystemEntry, T?> digest)
     {
         ArgumentNullException.ThrowIfNull(fs);
+        ArgumentNullException.ThrowIfNull(digest);
         if (parallelism <= 1)
         {
             foreach (var e in fs.Walk())
             {
-                yield return (e, e.Type == EntryType.File ? TreeRecord.Sha256(fs, e) : null);
+                yield return (e, e.Type == EntryType.File ? digest(e) : default);
             }
 
             yield break;
@@ -30,7 +41,7 @@ public static class HashedWalk
 
         // Entries go into a bounded channel in walk order; each file's hash is a task started at
         // once on the thread pool, with a semaphore capping how many read at the same time.
-        var pending = Channel.CreateBounded<(FileSystemEntry, Task<string?>)>(
+        var pending = Channel.CreateBounded<(FileSystemEntry, Task<T?>)>(
             new BoundedChannelOptions(parallelism * 8) { SingleReader = true, SingleWriter = true });
         // Not disposed: hash tasks still running when a consumer stops early release into it.
         var slots = new SemaphoreSlim(parallelism);
@@ -43,7 +54,7 @@ public static class HashedWalk
                     foreach (var e in fs.Walk())
                     {
                         cancel.Token.ThrowIfCancellationRequested();
-                        Task<string?> hash = Task.FromResult<string?>(null);
+                        Task<T?> hash = Task.FromResult<T?>(default);
                         if (e.Type == EntryType.File)
                         {
                             await slots.WaitAsync(cancel.Token).ConfigureAwait(false);
@@ -52,7 +63,7 @@ public static class HashedWalk
                                 {
                                     try
                                     {
-                                        return (string?)TreeRecord.Sha256(fs, e);
+                                        return digest(e);
                                     }
                                     finally
                                     {
@@ -78,7 +89,7 @@ public static class HashedWalk
         {
             while (true)
             {
-                (FileSystemEntry, Task<string?>) item;
+                (FileSystemEntry, Task<T?>) item;
                 try
                 {
                     if (!pending.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())

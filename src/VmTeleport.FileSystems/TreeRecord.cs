@@ -99,8 +99,14 @@ public static class TreeRecord
     private static void Append(StringBuilder sb, string key, ulong value) =>
         sb.Append(",\"").Append(key).Append("\":").Append(value.ToString(CultureInfo.InvariantCulture));
 
-    private static void AppendString(StringBuilder sb, string s)
+    /// <summary>
+    /// Appends <paramref name="s"/> as a JSON string escaped exactly as the tree lines are, so that
+    /// formats built on them (the manifest) stay pure ASCII and comparable byte for byte.
+    /// </summary>
+    public static void AppendString(StringBuilder sb, string s)
     {
+        ArgumentNullException.ThrowIfNull(sb);
+        ArgumentNullException.ThrowIfNull(s);
         sb.Append('"');
         foreach (var c in s)
         {

@@ -48,6 +48,15 @@ public sealed partial class Ext4FileSystem : IFileSystem
 
     public ulong ReservedBlockCount => _vol.Sb.ReservedBlocksCount;
 
+    /// <summary>
+    /// Free blocks as the superblock records them (s_free_blocks_count): exact after a clean
+    /// unmount or e2fsck, which is how a powered-off guest's disk is normally left.
+    /// </summary>
+    public ulong FreeBlockCount => _vol.Sb.FreeBlocksCount;
+
+    /// <summary>Free inodes as the superblock records them (s_free_inodes_count).</summary>
+    public uint FreeInodeCount => _vol.Sb.FreeInodesCount;
+
     public uint BlocksPerGroup => _vol.Sb.BlocksPerGroup;
 
     public uint InodesPerGroup => _vol.Sb.InodesPerGroup;

@@ -43,6 +43,8 @@ internal sealed class SuperBlock
     public uint JournalInode { get; private init; }
     public ushort ReservedGdtBlocks { get; private init; }
     public ulong ReservedBlocksCount { get; private init; }
+    public ulong FreeBlocksCount { get; private init; }
+    public uint FreeInodesCount { get; private init; }
     public uint CreatorOs { get; private init; }
     public uint[] BackupBgs { get; private init; } = [];
 
@@ -117,6 +119,8 @@ internal sealed class SuperBlock
             JournalInode = BinaryPrimitives.ReadUInt32LittleEndian(raw[0xE0..]),
             ReservedGdtBlocks = BinaryPrimitives.ReadUInt16LittleEndian(raw[0xCE..]),
             ReservedBlocksCount = BinaryPrimitives.ReadUInt32LittleEndian(raw[0x8..]) | ((incompat & ExtFeatures.Bit64) != 0 ? (ulong)BinaryPrimitives.ReadUInt32LittleEndian(raw[0x154..]) << 32 : 0),
+            FreeBlocksCount = BinaryPrimitives.ReadUInt32LittleEndian(raw[0xC..]) | ((incompat & ExtFeatures.Bit64) != 0 ? (ulong)BinaryPrimitives.ReadUInt32LittleEndian(raw[0x158..]) << 32 : 0),
+            FreeInodesCount = BinaryPrimitives.ReadUInt32LittleEndian(raw[0x10..]),
             CreatorOs = BinaryPrimitives.ReadUInt32LittleEndian(raw[0x48..]),
             DescSize = descSize,
             FirstMetaBg = BinaryPrimitives.ReadUInt32LittleEndian(raw[0x104..]),

@@ -1,0 +1,21 @@
+using VmTeleport.Guests.Classes;
+
+namespace VmTeleport.Guests;
+
+/// <summary>How <see cref="GuestInspector"/> works.</summary>
+public sealed record InspectOptions
+{
+    public ClassPolicy Policy { get; init; } = ClassPolicy.Default;
+
+    /// <summary>Files read at the same time.</summary>
+    public int Threads { get; init; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>Receives each manifest line in walk order; when set, every file's SHA-256 is computed too.</summary>
+    public Action<string>? Manifest { get; init; }
+
+    /// <summary>Called after each entry with the entries and file bytes classified so far (for progress displays).</summary>
+    public Action<long, long>? Progress { get; init; }
+
+    /// <summary>The hardware description to embed (libvirt domain), if any.</summary>
+    public object? Hardware { get; init; }
+}

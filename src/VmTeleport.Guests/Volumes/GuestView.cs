@@ -30,8 +30,8 @@ public sealed class GuestView : IFileSystem
         }
     }
 
-    /// <summary>The mount points other than "/", shortest first.</summary>
-    public IReadOnlyList<string> MountPoints => [.. _mounts.Select(m => m.MountPoint).Where(m => m != "/").Reverse()];
+    /// <summary>The mount points other than "/", in path order.</summary>
+    public IReadOnlyList<string> MountPoints => [.. _mounts.Select(m => m.MountPoint).Where(m => m != "/").Order(StringComparer.Ordinal)];
 
     public string Type => _root.Type;
 

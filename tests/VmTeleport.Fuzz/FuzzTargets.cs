@@ -1,5 +1,10 @@
 using VmTeleport.Disks;
 using VmTeleport.FileSystems;
+using VmTeleport.Guests;
+using VmTeleport.Guests.Classes;
+using VmTeleport.Guests.Dpkg;
+using VmTeleport.Guests.Os;
+using VmTeleport.Guests.Volumes;
 
 namespace VmTeleport.Fuzz;
 
@@ -27,7 +32,43 @@ public static class FuzzTargets
         ["qcow2"] = Qcow2,
         ["partitions"] = Partitions,
         ["ext4"] = Ext4,
+        ["guest-text"] = GuestText,
+        ["guest"] = Guest,
     };
+
+    /// <summary>
+    /// The guest's text formats on the same input: dpkg control paragraphs (status file),
+    /// os-release, fstab, and class policy files.
+    /// </summary>
+    public static void GuestText(byte[] input)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(input);
+        var problems = new List<string>();
+        foreach (var p in ControlFile.Parse(new StringReader(text), "fuzz input", problems))
+        {
+            _ = p["Package"];
+        }
+
+        _ = OsRelease.Parse(text, "fuzz input", problems);
+        _ = Fstab.Parse(text, problems);
+        try
+        {
+            _ = ClassPolicy.WithOverrides(text, "fuzz input").IsEphemeral("/tmp/x");
+        }
+        catch (InvalidDataException)
+        {
+            // Most inputs are not policy files; refusing them is the documented answer, and the
+            // other parsers above must still have run without failing.
+        }
+    }
+
+    /// <summary>A whole guest on an ext4 image: volumes, OS, dpkg database, classes of every entry.</summary>
+    public static void Guest(byte[] input)
+    {
+        using var disk = new MemoryBlockSource(input, "fuzz input");
+        var source = new DescribedImage { Image = "fuzz input", Format = "raw", VirtualSize = input.Length, AllocatedBytes = input.Length };
+        _ = GuestInspector.Inspect(disk, source, new InspectOptions { Threads = 1 });
+    }
 
     /// <summary>qcow2 header, L1/L2 tables, snapshot table, compressed clusters: open, map, read.</summary>
     public static void Qcow2(byte[] input)

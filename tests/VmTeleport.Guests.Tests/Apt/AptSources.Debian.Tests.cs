@@ -7,6 +7,7 @@ using VmTeleport.TestSupport;
 namespace VmTeleport.Guests.Tests.Apt;
 
 /// <summary>The real Debian 12 fixture against the kernel's view of the same files.</summary>
+[Collection(LoopMountCollection.Name)]
 public sealed class AptSourcesDebianTests
 {
     private const long RootOffset = 2048 * 512;

@@ -8,6 +8,7 @@ namespace VmTeleport.Guests.Tests.Boot;
 /// The real Debian 12 fixtures: their GRUB pieces must lie exactly where tools/fixtures/debian.sh
 /// put them, checked against the bytes of a core.img rebuilt from the guest's own GRUB modules.
 /// </summary>
+[Collection(LoopMountCollection.Name)]
 public sealed class BootloaderProbeDebianTests
 {
     private const long Sector = 512;

@@ -150,7 +150,12 @@ public static class AptSources
 
                 if (!GuestFile.Exists(guest, value))
                 {
-                    problems.Add($"{source.File}:{source.Line}: signed-by {value} does not exist in the guest");
+                    // apt ignores disabled stanzas, so a missing keyring matters only for enabled ones.
+                    if (source.Enabled)
+                    {
+                        problems.Add($"{source.File}:{source.Line}: signed-by {value} does not exist in the guest");
+                    }
+
                     continue;
                 }
 

@@ -25,6 +25,7 @@ public sealed class AptSourcesDeb822Tests
                 Types: deb
                 URIs: http://old.example/
                 Suites: buster
+                Signed-By: /usr/share/keyrings/gone.gpg
 
                 Types: deb
                 URIs: https://download.example.com/linux/debian
@@ -60,7 +61,7 @@ public sealed class AptSourcesDeb822Tests
             },
             s =>
             {
-                Assert.Equal(17, s.Line);
+                Assert.Equal(18, s.Line);
                 Assert.Equal(["./"], s.Suites);
                 Assert.Empty(s.Components);
                 Assert.Equal(["trusted", "check-valid-until"], s.Options.Select(o => o.Name));

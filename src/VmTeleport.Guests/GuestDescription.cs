@@ -1,3 +1,5 @@
+using VmTeleport.Guests.Apt;
+using VmTeleport.Guests.Boot;
 using VmTeleport.Guests.Classes;
 using VmTeleport.Guests.Dpkg;
 using VmTeleport.Guests.Os;
@@ -28,7 +30,7 @@ public sealed record GuestDescription
 
     public required OsInfo Os { get; init; }
 
-    public object? Bootloader { get; init; }
+    public required Bootloader Bootloader { get; init; }
 
     public object? Hardware { get; init; }
 
@@ -38,7 +40,8 @@ public sealed record GuestDescription
 
     public IReadOnlyList<DpkgDiversion> Diversions { get; init; } = [];
 
-    public object? Apt { get; init; }
+    /// <summary>APT's sources and keyrings, for guests that use apt; null otherwise.</summary>
+    public AptConfiguration? Apt { get; init; }
 
     /// <summary>Per class name ("package", "package-modified", "unowned", "ephemeral").</summary>
     public required IReadOnlyDictionary<string, ClassTotals> FileClasses { get; init; }

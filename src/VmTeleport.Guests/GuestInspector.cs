@@ -1,5 +1,7 @@
 using VmTeleport.Disks;
 using VmTeleport.FileSystems;
+using VmTeleport.Guests.Apt;
+using VmTeleport.Guests.Boot;
 using VmTeleport.Guests.Classes;
 using VmTeleport.Guests.Dpkg;
 using VmTeleport.Guests.Manifest;
@@ -54,6 +56,11 @@ public static class GuestInspector
             dbInfo = new PackageDatabaseInfo { Format = null, Read = false, Note = "no package database found" };
         }
 
+        var bootloader = BootloaderProbe.Detect(disk, gd.Table, gd.PartitionFileSystems, guest, problems);
+        AptConfiguration? apt = guest is not null && (os.PackageManager == "apt" || os.PackageFormat == "deb")
+            ? AptSources.Read(guest, problems)
+            : null;
+
         var policy = options.Policy;
         foreach (var swap in gd.Fstab.Where(e => e.Type == "swap" && e.Spec.StartsWith('/') && !e.Spec.StartsWith("/dev/", StringComparison.Ordinal)))
         {
@@ -79,10 +86,12 @@ public static class GuestInspector
             Filesystems = gd.Volumes,
             Fstab = gd.Fstab,
             Os = os,
+            Bootloader = bootloader,
             Hardware = options.Hardware,
             PackageDatabase = dbInfo,
             Packages = db?.Packages ?? [],
             Diversions = db?.Diversions ?? [],
+            Apt = apt,
             FileClasses = classifier.Totals.ToDictionary(p => p.Key.Name(), p => p.Value),
             FileClassesByDirectory = classifier.TotalsByDirectory.ToDictionary(
                 d => d.Key,

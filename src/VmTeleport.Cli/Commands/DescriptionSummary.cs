@@ -23,6 +23,14 @@ public static class DescriptionSummary
             o.WriteLine($"kernel:       {k.Version} ({k.Path}{(k.Initrd is null ? ", no initrd" : ", initrd")}{(k.Modules ? ", modules" : ", no modules")})");
         }
 
+        var boot = d.Bootloader;
+        o.WriteLine($"bootloader:   {boot.Kind}{(boot.Firmware is null ? string.Empty : $" ({boot.Firmware})")}{(boot.Version is null ? string.Empty : " " + boot.Version)}" +
+            (boot.Pieces.Count == 0 ? string.Empty : ": " + string.Join(", ", boot.Pieces.Select(p => $"{p.Location} {Size.Format(p.Length)} at {Size.Format(p.Offset)}"))));
+        if (d.Apt is { } apt)
+        {
+            o.WriteLine($"apt:          {apt.Sources.Count(s => s.Enabled)} source(s) in {apt.Sources.Select(s => s.File).Distinct().Count()} file(s), {apt.Keyrings.Count} keyring(s)");
+        }
+
         o.WriteLine($"partitions:   {d.PartitionTable.Scheme}");
         foreach (var v in d.Filesystems)
         {

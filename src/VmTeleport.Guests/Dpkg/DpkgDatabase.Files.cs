@@ -6,6 +6,7 @@ namespace VmTeleport.Guests.Dpkg;
 public sealed partial class DpkgDatabase
 {
     private Dictionary<string, DpkgDiversion>? _diversionsByPath;
+    private DirectoryResolver? _directories;
 
     private DpkgPackage LoadFiles(DpkgPackage pkg, HashSet<string> info, ICollection<string> problems)
     {
@@ -129,14 +130,15 @@ public sealed partial class DpkgDatabase
 
     private string ResolveDirectory(string dir, ICollection<string> problems)
     {
+        _directories ??= new DirectoryResolver(_guest);
         try
         {
-            return GuestFiles.Find(_guest, dir) is { Type: EntryType.Directory } e ? e.Path : dir;
+            // A directory that does not exist keeps its listed path: its entries are then simply
+            // not met by the walk and count as missing.
+            return _directories.Resolve(dir) ?? dir;
         }
         catch (Exception e) when (e is IOException or InvalidDataException)
         {
-            // A symlink loop or damaged directory: keep the path as listed; the entry is then
-            // simply not found in the walk.
             problems.Add($"{dir}: cannot be resolved: {e.Message}");
             return dir;
         }

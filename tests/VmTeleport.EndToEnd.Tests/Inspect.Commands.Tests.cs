@@ -25,6 +25,21 @@ public sealed class InspectCommandsTests
     }
 
     [Fact]
+    public void A_snapshot_is_described_as_what_it_held()
+    {
+        var image = Fixtures.Path("demo", "demo.qcow2");
+        using var now = JsonDocument.Parse(Cli.Ok("inspect", image, "--json").StdOut);
+        using var then = JsonDocument.Parse(Cli.Ok("inspect", image + "@before-edit", "--json").StdOut);
+        Assert.Null(now.RootElement.GetProperty("source").GetProperty("snapshot").GetString());
+        Assert.Equal("before-edit", then.RootElement.GetProperty("source").GetProperty("snapshot").GetString());
+        Assert.Equal("qcow2", then.RootElement.GetProperty("source").GetProperty("format").GetString());
+        // The demo's edit changed files after the snapshot, so the two states' totals differ.
+        Assert.NotEqual(
+            now.RootElement.GetProperty("file_classes").GetRawText(),
+            then.RootElement.GetProperty("file_classes").GetRawText());
+    }
+
+    [Fact]
     public void The_summary_names_the_guest_and_its_classes()
     {
         var text = Cli.Ok("inspect", Fixtures.Path("debian", "debian12.qcow2")).Text;

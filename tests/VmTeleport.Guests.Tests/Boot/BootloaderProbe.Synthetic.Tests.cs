@@ -27,14 +27,18 @@ public sealed class BootloaderProbeSyntheticTests
     [Fact]
     public void A_partitioned_disk_without_boot_code_has_no_bootloader()
     {
-        using var scratch = new ScratchDisk(16).Run("printf 'label: dos\\nstart=2048, type=83\\n' | sfdisk -q \"$D\"; mkfs.ext4 -q -E offset=1048576 \"$D\" 15M");
+        // GRUB's files without boot code on the disk, as in a guest started by direct kernel boot.
+        using var scratch = new ScratchDisk(16);
+        Directory.CreateDirectory(Path.Combine(scratch.Folder("root"), "etc"));
+        Directory.CreateDirectory(Path.Combine(scratch.Folder("root"), "boot", "grub", "i386-pc"));
+        scratch.Run("printf 'label: dos\\nstart=2048, type=83\\n' | sfdisk -q \"$D\"; mkfs.ext4 -q -F -d \"$W/root\" -E offset=1048576 \"$D\" 15M");
         using var disk = new OpenedDisk(scratch.Path);
         var problems = new List<string>();
 
         var boot = BootloaderProbe.Detect(disk.Disk, disk.Table, disk.Volumes, disk.Root, problems);
 
-        Assert.Equal(("none", (string?)null), (boot.Kind, boot.Firmware));
-        Assert.Empty(boot.Pieces);
+        Assert.Equal(("none", (string?)null, (string?)null), (boot.Kind, boot.Firmware, boot.Version));
+        Assert.Equal(("filesystem", (int?)1), (Assert.Single(boot.Pieces).Location, boot.Pieces[0].Partition));
         Assert.Empty(problems);
     }
 

@@ -37,7 +37,7 @@ internal static class Deb822SourceFormat
 
     public static void Parse(string file, string text, List<AptSource> into, ICollection<string> problems, int limit)
     {
-        var stanza = new Stanza(file);
+        var stanza = new Deb822Stanza(file);
         var lines = text.Split('\n');
         for (int i = 0; i < lines.Length; i++)
         {
@@ -55,7 +55,7 @@ internal static class Deb822SourceFormat
                     return;
                 }
 
-                stanza = new Stanza(file);
+                stanza = new Deb822Stanza(file);
                 continue;
             }
 
@@ -93,14 +93,14 @@ internal static class Deb822SourceFormat
                 stanza.Line = number;
             }
 
-            stanza.Fields.Add(new Field(name, line[(colon + 1)..].Trim(), number));
+            stanza.Fields.Add(new Deb822Field(name, line[(colon + 1)..].Trim(), number));
         }
 
         Flush(stanza, into, problems, limit);
     }
 
     /// <summary>Turns a finished stanza into a source; false when the limit is reached.</summary>
-    private static bool Flush(Stanza stanza, List<AptSource> into, ICollection<string> problems, int limit)
+    private static bool Flush(Deb822Stanza stanza, List<AptSource> into, ICollection<string> problems, int limit)
     {
         if (stanza.Fields.Count == 0 && stanza.Error is null)
         {
@@ -187,7 +187,7 @@ internal static class Deb822SourceFormat
         return null;
     }
 
-    private static List<AptOption> Options(Stanza stanza)
+    private static List<AptOption> Options(Deb822Stanza stanza)
     {
         var options = new List<AptOption>();
         foreach (var field in stanza.Fields)
@@ -240,33 +240,6 @@ internal static class Deb822SourceFormat
             default:
                 value = true;
                 return false;
-        }
-    }
-
-    private sealed record Field(string Name, string Value, int Line);
-
-    private sealed class Stanza(string file)
-    {
-        public string File { get; } = file;
-
-        public int Line { get; set; }
-
-        public List<Field> Fields { get; } = [];
-
-        public string? Error { get; private set; }
-
-        public int ErrorLine { get; private set; }
-
-        public string? Find(string name) =>
-            Fields.FirstOrDefault(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase))?.Value;
-
-        public void Fail(int line, string error)
-        {
-            if (Error is null)
-            {
-                Error = error;
-                ErrorLine = line;
-            }
         }
     }
 }

@@ -56,14 +56,17 @@ public static class BootloaderProbe
 
         bool biosGrub = regions.BootImage is not null;
         bool efiGrub = regions.HasEsp && files.HasEfiGrub;
-        bool syslinux = regions.SyslinuxCode || files.SyslinuxDirectory is not null;
+        // Files alone boot nothing (a guest started by direct kernel boot keeps /boot/grub too):
+        // the kind comes from boot code on the disk, the files add version and configuration.
+        bool syslinux = regions.SyslinuxCode && !regions.UnknownMbrCode;
+        bool anyBootCode = pieces.Any(p => p.Location != "filesystem");
         string kind = (biosGrub, efiGrub) switch
         {
             (true, true) => "grub-bios+efi",
             (true, false) => "grub-bios",
             (false, true) => "grub-efi",
-            _ when syslinux && !regions.UnknownMbrCode => "syslinux",
-            _ when pieces.Count == 0 => "none",
+            _ when syslinux => "syslinux",
+            _ when !anyBootCode => "none",
             _ => "unknown",
         };
 

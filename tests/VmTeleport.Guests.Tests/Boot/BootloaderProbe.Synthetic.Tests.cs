@@ -27,14 +27,18 @@ public sealed class BootloaderProbeSyntheticTests
     [Fact]
     public void A_partitioned_disk_without_boot_code_has_no_bootloader()
     {
-        using var scratch = new ScratchDisk(16).Run("printf 'label: dos\\nstart=2048, type=83\\n' | sfdisk -q \"$D\"; mkfs.ext4 -q -E offset=1048576 \"$D\" 15M");
+        // GRUB's files without boot code on the disk, as in a guest started by direct kernel boot.
+        using var scratch = new ScratchDisk(16);
+        Directory.CreateDirectory(Path.Combine(scratch.Folder("root"), "etc"));
+        Directory.CreateDirectory(Path.Combine(scratch.Folder("root"), "boot", "grub", "i386-pc"));
+        scratch.Run("printf 'label: dos\\nstart=2048, type=83\\n' | sfdisk -q \"$D\"; mkfs.ext4 -q -F -d \"$W/root\" -E offset=1048576 \"$D\" 15M");
         using var disk = new OpenedDisk(scratch.Path);
         var problems = new List<string>();
 
         var boot = BootloaderProbe.Detect(disk.Disk, disk.Table, disk.Volumes, disk.Root, problems);
 
-        Assert.Equal(("none", (string?)null), (boot.Kind, boot.Firmware));
-        Assert.Empty(boot.Pieces);
+        Assert.Equal(("none", (string?)null, (string?)null), (boot.Kind, boot.Firmware, boot.Version));
+        Assert.Equal(("filesystem", (int?)1), (Assert.Single(boot.Pieces).Location, boot.Pieces[0].Partition));
         Assert.Empty(problems);
     }
 
@@ -105,6 +109,33 @@ public sealed class BootloaderProbeSyntheticTests
         Assert.Equal((34 * MiB, (int?)3), (bios.Offset, bios.Partition));
         Assert.Equal(Array.FindLastIndex(core, b => b != 0) + 1, bios.Length);
         Assert.Equal(core, scratch.Read(bios.Offset, core.Length));
+    }
+
+    [Fact]
+    public void Grub_on_a_separate_boot_filesystem_is_found_there()
+    {
+        using var scratch = new ScratchDisk(48);
+        var bootTree = scratch.Folder("boot");
+        Directory.CreateDirectory(Path.Combine(bootTree, "grub", "i386-pc"));
+        File.WriteAllText(Path.Combine(bootTree, "grub", "grub.cfg"), "set timeout=0\n");
+        File.WriteAllText(Path.Combine(bootTree, "grub", "i386-pc", "modinfo.sh"), "grub_version='2.12'\n");
+        Directory.CreateDirectory(Path.Combine(scratch.Folder("root"), "etc"));
+        scratch.Run(
+            "printf 'label: dos\\nstart=2048, size=32768, type=83\\nstart=34816, type=83\\n' | sfdisk -q \"$D\"; "
+            + "mkfs.ext4 -q -F -E offset=1048576 -d \"$W/boot\" \"$D\" 16M; "
+            + "mkfs.ext4 -q -F -E offset=$((34816*512)) -d \"$W/root\" \"$D\" 30M; "
+            + "dd if=/usr/lib/grub/i386-pc/boot.img of=\"$D\" bs=440 count=1 conv=notrunc status=none; "
+            + "grub-mkimage -O i386-pc -o \"$W/core.img\" -p '(hd0,msdos1)/grub' biosdisk part_msdos ext2; "
+            + "dd if=\"$W/core.img\" of=\"$D\" bs=512 seek=1 conv=notrunc status=none");
+        using var disk = new OpenedDisk(scratch.Path);
+        var problems = new List<string>();
+
+        var boot = BootloaderProbe.Detect(disk.Disk, disk.Table, disk.Volumes, disk.Root, problems);
+
+        Assert.Empty(problems);
+        Assert.Equal(("grub-bios", "2.12", "/boot/grub/grub.cfg"), (boot.Kind, boot.Version, boot.ConfigPath));
+        Assert.Equal(["mbr", "post-mbr-gap", "filesystem"], boot.Pieces.Select(p => p.Location));
+        Assert.Equal((1L << 20, 16L << 20, (int?)1), (boot.Pieces[2].Offset, boot.Pieces[2].Length, boot.Pieces[2].Partition));
     }
 
     [Fact]

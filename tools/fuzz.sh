@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# fuzz.sh TARGET [SECONDS] — coverage-guided fuzzing of one target (qcow2, partitions, ext4)
+# fuzz.sh TARGET [SECONDS] — coverage-guided fuzzing of one target (qcow2, partitions, ext4, guest-text, guest)
 # with AFL++ and SharpFuzz, seeded from tools/fixtures/fuzz.sh. Prints AFL's execution count and
 # findings; crashes and hangs land in artifacts/fuzz/TARGET/default/{crashes,hangs}. Replay one
 # with: dotnet artifacts/fuzz/TARGET/bin/VmTeleport.Fuzz.dll TARGET FILE
@@ -23,7 +23,7 @@ bin=$out/bin
 rm -rf "$bin"
 dotnet build tests/VmTeleport.Fuzz -c Release -o "$bin" --nologo -v quiet >/dev/null
 # Instrument only our parsers: coverage of the framework would drown the signal.
-for dll in VmTeleport.Disks.dll VmTeleport.FileSystems.dll; do
+for dll in VmTeleport.Disks.dll VmTeleport.FileSystems.dll VmTeleport.Guests.dll; do
   sharpfuzz "$bin/$dll" >/dev/null
 done
 

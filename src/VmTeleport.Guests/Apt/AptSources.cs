@@ -37,14 +37,14 @@ public static class AptSources
         ArgumentNullException.ThrowIfNull(problems);
 
         var sources = new List<AptSource>();
-        if (GuestFile.Resolve(guest, MainList, problems) is { } main)
+        if (GuestFiles.Resolve(guest, MainList, problems) is { } main)
         {
             ReadSourceFile(guest, MainList, main, deb822: false, sources, problems);
         }
 
-        foreach (var name in GuestFile.ListNames(guest, PartsDirectory, problems))
+        foreach (var name in GuestFiles.ListNames(guest, PartsDirectory, problems))
         {
-            string path = GuestFile.Combine(PartsDirectory, name);
+            string path = GuestFiles.Combine(PartsDirectory, name);
             if (IsSilentlyIgnored(name))
             {
                 continue;
@@ -59,7 +59,7 @@ public static class AptSources
                 continue;
             }
 
-            if (!GuestFile.TryResolve(guest, path, out var entry, out var error))
+            if (!GuestFiles.TryResolve(guest, path, out var entry, out var error))
             {
                 // Listed, so it exists: a dangling symlink, a loop, or damaged metadata.
                 problems.Add(error ?? $"{path}: symlink whose target does not exist in the guest; skipped");
@@ -80,7 +80,7 @@ public static class AptSources
             return; // apt reads regular files only and says nothing about directories
         }
 
-        var bytes = GuestFile.ReadAll(guest, entry, path, problems);
+        var bytes = GuestFiles.ReadAll(guest, entry, path, problems);
         if (bytes is null)
         {
             return;
@@ -114,23 +114,23 @@ public static class AptSources
             }
         }
 
-        if (GuestFile.Exists(guest, TrustedKeyring))
+        if (GuestFiles.Exists(guest, TrustedKeyring))
         {
             Reference(TrustedKeyring, "global");
         }
 
         // apt (and gpgv through it) uses only *.gpg and *.asc in trusted.gpg.d.
-        foreach (var name in GuestFile.ListNames(guest, TrustedDirectory, problems))
+        foreach (var name in GuestFiles.ListNames(guest, TrustedDirectory, problems))
         {
             if (HasValidCharacters(name) && (name.EndsWith(".gpg", StringComparison.Ordinal) || name.EndsWith(".asc", StringComparison.Ordinal)))
             {
-                Reference(GuestFile.Combine(TrustedDirectory, name), "global");
+                Reference(GuestFiles.Combine(TrustedDirectory, name), "global");
             }
         }
 
-        foreach (var name in GuestFile.ListNames(guest, KeyringsDirectory, problems))
+        foreach (var name in GuestFiles.ListNames(guest, KeyringsDirectory, problems))
         {
-            Reference(GuestFile.Combine(KeyringsDirectory, name), null);
+            Reference(GuestFiles.Combine(KeyringsDirectory, name), null);
         }
 
         foreach (var source in sources)
@@ -148,7 +148,7 @@ public static class AptSources
                     continue;
                 }
 
-                if (!GuestFile.Exists(guest, value))
+                if (!GuestFiles.Exists(guest, value))
                 {
                     // apt ignores disabled stanzas, so a missing keyring matters only for enabled ones.
                     if (source.Enabled)
@@ -183,7 +183,7 @@ public static class AptSources
 
     private static AptKeyring? Describe(IFileSystem guest, string path, IReadOnlyList<string> referencedBy, ICollection<string> problems)
     {
-        var entry = GuestFile.Resolve(guest, path, problems);
+        var entry = GuestFiles.Resolve(guest, path, problems);
         if (entry is null || entry.Type == EntryType.Directory)
         {
             return null;
@@ -197,9 +197,9 @@ public static class AptSources
 
         string? sha256 = null;
         string format;
-        if (entry.Size <= GuestFile.MaxFileBytes)
+        if (entry.Size <= GuestFiles.MaxFileBytes)
         {
-            var bytes = GuestFile.ReadAll(guest, entry, path, problems);
+            var bytes = GuestFiles.ReadAll(guest, entry, path, problems);
             if (bytes is null)
             {
                 return null;
@@ -210,7 +210,7 @@ public static class AptSources
         }
         else
         {
-            problems.Add($"{path}: keyring of {entry.Size} bytes is larger than the {GuestFile.MaxFileBytes} bytes read; not hashed");
+            problems.Add($"{path}: keyring of {entry.Size} bytes is larger than the {GuestFiles.MaxFileBytes} bytes read; not hashed");
             try
             {
                 var prefix = new byte[KeyringFormat.PrefixLength];
@@ -220,7 +220,7 @@ public static class AptSources
             }
             catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)
             {
-                problems.Add(GuestFile.Prefix(path, e.Message));
+                problems.Add(GuestFiles.Prefix(path, e.Message));
                 return null;
             }
         }

@@ -43,9 +43,9 @@ internal sealed record GuestBootFiles
         var result = new GuestBootFiles();
         if (Locate(volumes, guest, ["/boot/grub", "/grub"], problems) is { } grub)
         {
-            var platforms = GuestFile.ListNames(grub.Fs, grub.Path, problems)
+            var platforms = GuestFiles.ListNames(grub.Fs, grub.Path, problems)
                 .Where(n => (n.EndsWith("-pc", StringComparison.Ordinal) || n.EndsWith("-efi", StringComparison.Ordinal))
-                    && IsDirectory(grub.Fs, GuestFile.Combine(grub.Path, n)))
+                    && IsDirectory(grub.Fs, GuestFiles.Combine(grub.Path, n)))
                 .ToList();
             result = result with
             {
@@ -60,13 +60,13 @@ internal sealed record GuestBootFiles
         if (Locate(volumes, guest, SyslinuxDirectories, problems, mustHold: "ldlinux.sys") is { } sys)
         {
             string logical = sys.Path.StartsWith("/boot/", StringComparison.Ordinal) || sys.Partition is null ? sys.Path : "/boot" + sys.Path;
-            string? config = new[] { "extlinux.conf", "syslinux.cfg" }.FirstOrDefault(n => IsFile(sys.Fs, GuestFile.Combine(sys.Path, n)));
+            string? config = new[] { "extlinux.conf", "syslinux.cfg" }.FirstOrDefault(n => IsFile(sys.Fs, GuestFiles.Combine(sys.Path, n)));
             result = result with
             {
                 SyslinuxPartition = sys.Partition,
                 SyslinuxDirectory = logical,
-                SyslinuxConfig = config is null ? null : GuestFile.Combine(logical, config),
-                SyslinuxVersion = FindSyslinuxVersion(GuestFile.ReadAll(sys.Fs, sys.Path + "/ldlinux.sys", problems)),
+                SyslinuxConfig = config is null ? null : GuestFiles.Combine(logical, config),
+                SyslinuxVersion = FindSyslinuxVersion(GuestFiles.ReadAll(sys.Fs, sys.Path + "/ldlinux.sys", problems)),
             };
         }
 
@@ -79,7 +79,7 @@ internal sealed record GuestBootFiles
         ICollection<string> problems, string? mustHold = null)
     {
         bool Holds(IFileSystem fs, string path) =>
-            IsDirectory(fs, path) && (mustHold is null || IsFile(fs, GuestFile.Combine(path, mustHold)));
+            IsDirectory(fs, path) && (mustHold is null || IsFile(fs, GuestFiles.Combine(path, mustHold)));
 
         foreach (var (partition, fs) in volumes)
         {
@@ -121,7 +121,7 @@ internal sealed record GuestBootFiles
 
         foreach (var (where, path) in candidates)
         {
-            if (!IsFile(where, path) || GuestFile.ReadAll(where, path, problems) is not { } bytes)
+            if (!IsFile(where, path) || GuestFiles.ReadAll(where, path, problems) is not { } bytes)
             {
                 continue;
             }
@@ -189,8 +189,8 @@ internal sealed record GuestBootFiles
     }
 
     private static bool IsDirectory(IFileSystem fs, string path) =>
-        GuestFile.TryResolve(fs, path, out var e, out _) && e!.Type == EntryType.Directory;
+        GuestFiles.TryResolve(fs, path, out var e, out _) && e!.Type == EntryType.Directory;
 
     private static bool IsFile(IFileSystem fs, string path) =>
-        GuestFile.TryResolve(fs, path, out var e, out _) && e!.Type == EntryType.File;
+        GuestFiles.TryResolve(fs, path, out var e, out _) && e!.Type == EntryType.File;
 }

@@ -25,7 +25,7 @@ public sealed partial class DpkgDatabase
 
         var md5s = new Dictionary<string, string>(StringComparer.Ordinal);
         var md5File = Info(".md5sums");
-        if (md5File is not null && GuestFiles.ReadBytes(_guest, md5File, MaxInfoFileBytes, problems) is { } md5Bytes)
+        if (md5File is not null && GuestFiles.ReadAll(_guest, md5File, problems, MaxInfoFileBytes) is { } md5Bytes)
         {
             int number = 0;
             foreach (var line in Lines(md5Bytes))
@@ -53,7 +53,7 @@ public sealed partial class DpkgDatabase
                 problems.Add($"package {pkg.Name}: {AdminDir}/info/{pkg.InfoName}.list is missing: its files are not known");
             }
         }
-        else if (GuestFiles.ReadBytes(_guest, listFile, MaxInfoFileBytes, problems) is { } listBytes)
+        else if (GuestFiles.ReadAll(_guest, listFile, problems, MaxInfoFileBytes) is { } listBytes)
         {
             foreach (var line in Lines(listBytes))
             {

@@ -71,7 +71,17 @@ internal sealed class Virsh
         info.Environment["LC_ALL"] = "C";
         info.Environment["LANGUAGE"] = "C";
 
-        using var process = Process.Start(info) ?? throw new IOException($"could not start {_path}");
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new IOException($"could not start {_path}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new IOException($"could not start {_path}: {e.Message}", e);
+        }
+
+        using var started = process;
         process.StandardInput.Close(); // a password prompt reads end-of-file instead of waiting
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -85,6 +85,12 @@ internal sealed class XmlSource
         }
 
         var root = document.Root ?? throw new InvalidDataException($"{sourceName}: the XML has no root element");
+        if (root.Name.LocalName == rootName && root.Name.Namespace != XNamespace.None)
+        {
+            throw new InvalidDataException(
+                $"{sourceName}: line {LineOf(root)}: <{rootName}> is in namespace '{root.Name.NamespaceName}'; libvirt's {rootName} XML has none");
+        }
+
         if (root.Name != XName.Get(rootName))
         {
             throw new InvalidDataException(

@@ -27,6 +27,7 @@ have fusermount3 || need+=(fuse3)
 have zstd || need+=(zstd)
 have rsync || need+=(rsync)
 have xz || need+=(xz-utils)
+have virsh || need+=(libvirt-clients) # libvirt test driver: the domain XML oracle
 have openssl || need+=(openssl)
 have flock || need+=(util-linux)
 [ -x /usr/bin/time ] || need+=(time) # GNU time -v: peak RSS in bench/

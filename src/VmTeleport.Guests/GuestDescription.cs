@@ -2,6 +2,7 @@ using VmTeleport.Guests.Apt;
 using VmTeleport.Guests.Boot;
 using VmTeleport.Guests.Classes;
 using VmTeleport.Guests.Dpkg;
+using VmTeleport.Guests.Hardware;
 using VmTeleport.Guests.Os;
 using VmTeleport.Guests.Volumes;
 
@@ -32,7 +33,8 @@ public sealed record GuestDescription
 
     public required Bootloader Bootloader { get; init; }
 
-    public object? Hardware { get; init; }
+    /// <summary>The libvirt domain's hardware, when a domain was given; null otherwise.</summary>
+    public DomainHardware? Hardware { get; init; }
 
     public required PackageDatabaseInfo PackageDatabase { get; init; }
 

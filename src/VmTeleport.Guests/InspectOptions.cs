@@ -1,4 +1,5 @@
 using VmTeleport.Guests.Classes;
+using VmTeleport.Guests.Hardware;
 
 namespace VmTeleport.Guests;
 
@@ -17,5 +18,5 @@ public sealed record InspectOptions
     public Action<long, long>? Progress { get; init; }
 
     /// <summary>The hardware description to embed (libvirt domain), if any.</summary>
-    public object? Hardware { get; init; }
+    public DomainHardware? Hardware { get; init; }
 }

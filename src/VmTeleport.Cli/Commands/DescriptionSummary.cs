@@ -31,6 +31,16 @@ public static class DescriptionSummary
             o.WriteLine($"apt:          {apt.Sources.Count(s => s.Enabled)} source(s) in {apt.Sources.Select(s => s.File).Distinct().Count()} file(s), {apt.Keyrings.Count} keyring(s)");
         }
 
+        if (d.Hardware is { } hw)
+        {
+            var mem = hw.MemoryBytes is long m ? Size.Format(m) : "? memory";
+            o.WriteLine($"hardware:     {hw.Name}: {hw.Vcpus?.ToString(CultureInfo.InvariantCulture) ?? "?"} vCPU(s), {mem}, {hw.MachineType ?? "?"} ({hw.Firmware.Kind ?? "bios"}), {hw.Disks.Count} disk(s), snapshots: {(hw.Snapshots is null ? "unknown" : hw.Snapshots.Count.ToString(CultureInfo.InvariantCulture))}");
+            foreach (var nic in hw.Interfaces)
+            {
+                o.WriteLine($"  nic         {nic.Model ?? "?"} {nic.Mac ?? "no MAC"} on {nic.Type} {nic.SourceNetwork ?? nic.SourceBridge ?? nic.SourceDevice ?? string.Empty}".TrimEnd());
+            }
+        }
+
         o.WriteLine($"partitions:   {d.PartitionTable.Scheme}");
         foreach (var v in d.Filesystems)
         {

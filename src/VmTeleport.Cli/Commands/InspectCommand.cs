@@ -4,6 +4,7 @@ using System.Text;
 using VmTeleport.Disks;
 using VmTeleport.Guests;
 using VmTeleport.Guests.Classes;
+using VmTeleport.Guests.Hardware;
 
 namespace VmTeleport.Cli.Commands;
 
@@ -33,16 +34,46 @@ public static class InspectCommand
             Description = "Files read at the same time (default: one per CPU, at least 2).",
             DefaultValueFactory = _ => Math.Max(2, Environment.ProcessorCount),
         };
-        var command = new Command("inspect", "Describe a powered-off guest from its disk image: OS, packages, filesystems, and a class for every file.")
+        var domainXml = new Option<string?>("--domain-xml")
         {
-            image, json, manifest, policy, threads,
+            Description = "libvirt domain XML of the VM (e.g. from `virsh dumpxml`): its hardware goes into the description (docs/hardware.md).",
+            HelpName = "FILE",
         };
-        command.SetAction(r => CommandRunner.Run(() => Run(
-            r.GetValue(image)!, r.GetValue(json), r.GetValue(manifest), r.GetValue(policy), r.GetValue(threads))));
+        var domain = new Option<string?>("--domain")
+        {
+            Description = "Name of a libvirt domain: its XML and snapshots are read with `virsh` (read-only), else from /etc/libvirt/qemu.",
+            HelpName = "NAME",
+        };
+        var connect = new Option<string?>("--connect", "-c")
+        {
+            Description = "libvirt connection URI for --domain (default: $LIBVIRT_DEFAULT_URI, else qemu:///system).",
+            HelpName = "URI",
+        };
+        var command = new Command("inspect", "Describe a powered-off guest from its disk image: OS, packages, filesystems, hardware, and a class for every file.")
+        {
+            image, json, manifest, policy, domainXml, domain, connect, threads,
+        };
+        command.SetAction(r => CommandRunner.Run(() =>
+        {
+            if (r.GetValue(domainXml) is not null && r.GetValue(domain) is not null)
+            {
+                throw new UsageException("give either --domain-xml FILE or --domain NAME, not both");
+            }
+
+            if (r.GetValue(connect) is not null && r.GetValue(domain) is null)
+            {
+                throw new UsageException("--connect goes with --domain NAME");
+            }
+
+            DomainHardware? hardware = r.GetValue(domainXml) is { } file ? DomainSource.LoadFile(file)
+                : r.GetValue(domain) is { } name ? DomainSource.LoadByName(name, new DomainLookup { ConnectUri = r.GetValue(connect) })
+                : null;
+            return Run(r.GetValue(image)!, r.GetValue(json), r.GetValue(manifest), r.GetValue(policy), r.GetValue(threads), hardware);
+        }));
         return command;
     }
 
-    private static int Run(string imageSpec, bool json, string? manifestPath, string? policyPath, int threads)
+    private static int Run(string imageSpec, bool json, string? manifestPath, string? policyPath, int threads, DomainHardware? hardware)
     {
         if (threads < 1)
         {
@@ -80,6 +111,7 @@ public static class InspectCommand
                     Threads = threads,
                     Manifest = writer is null ? null : writer.WriteLine,
                     Progress = report,
+                    Hardware = hardware,
                 }),
                 !Console.IsErrorRedirected);
             writer?.Dispose();

@@ -13,17 +13,26 @@ public sealed class BootloaderProbeGrubInstallTests
 {
     private const int Sector = 512;
 
-    [Fact]
+    private const string InstallScript =
+        "printf 'label: dos\\nstart=2048, type=83, bootable\\n' | sfdisk -q \"$D\"; "
+        + "L=$(losetup -f --show \"$D\"); "
+        + "trap 'umount \"$W/mnt\" 2>/dev/null || true; partx -d \"$L\" 2>/dev/null || true; losetup -d \"$L\"' EXIT; "
+        + "partx -a \"$L\"; mkfs.ext4 -q \"${L}p1\"; mkdir -p \"$W/mnt\"; mount \"${L}p1\" \"$W/mnt\"; "
+        + "grub-install --target=i386-pc --boot-directory=\"$W/mnt/boot\" \"$L\"; "
+        + "echo 'set timeout=0' > \"$W/mnt/boot/grub/grub.cfg\"; "
+        + "cp \"$W/mnt/boot/grub/i386-pc/core.img\" \"$W/core.img\"";
+
+    [SkippableFact]
     public void Grub_install_layout_is_found_exactly()
     {
-        using var scratch = new ScratchDisk(32).Run(
-            "printf 'label: dos\\nstart=2048, type=83, bootable\\n' | sfdisk -q \"$D\"; "
-            + "L=$(losetup -f --show \"$D\"); "
-            + "trap 'umount \"$W/mnt\" 2>/dev/null || true; partx -d \"$L\" 2>/dev/null || true; losetup -d \"$L\"' EXIT; "
-            + "partx -a \"$L\"; mkfs.ext4 -q \"${L}p1\"; mkdir -p \"$W/mnt\"; mount \"${L}p1\" \"$W/mnt\"; "
-            + "grub-install --target=i386-pc --boot-directory=\"$W/mnt/boot\" \"$L\" 2>/dev/null; "
-            + "echo 'set timeout=0' > \"$W/mnt/boot/grub/grub.cfg\"; "
-            + "cp \"$W/mnt/boot/grub/i386-pc/core.img\" \"$W/core.img\"");
+        // grub-probe finds a partition's start with HDIO_GETGEO, which loop devices do not answer on
+        // some kernels (6.18 here) and there is no device-mapper to offer it another device: then
+        // grub-install cannot run on a loop disk at all and this test has nothing to compare with.
+        using var scratch = new ScratchDisk(32);
+        var install = ExternalCommand.Run("bash", ["-euo", "pipefail", "-c", $"D='{scratch.Path}'; W='{Path.GetDirectoryName(scratch.Path)}'; {InstallScript}"]);
+        Skip.If(install.ExitCode != 0 && install.StdErr.Contains("cannot find a GRUB drive", StringComparison.Ordinal),
+            "grub-install cannot map a loop partition to a GRUB drive on this kernel (no HDIO_GETGEO on loop devices, no device-mapper)");
+        Assert.True(install.ExitCode == 0, $"grub-install failed: {install.StdErr}");
         var core = File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(scratch.Path)!, "core.img"));
         var version = ExternalCommand.Check("dpkg-query", "-W", "-f", "${Version}", "grub-pc-bin").Trim();
         using var disk = new OpenedDisk(scratch.Path);

@@ -33,6 +33,13 @@ public static partial class OsProbe
         var release = ReadOsRelease(guest, problems);
         release.TryGetValue("ID", out var id);
         release.TryGetValue("VERSION_ID", out var versionId);
+        if (string.IsNullOrEmpty(id) && Exists(guest, "/etc/debian_version"))
+        {
+            // As libguestfs does when os-release is missing or unreadable: the file every Debian
+            // (and no derivative without its own os-release) has.
+            id = "debian";
+        }
+
         string? version = versionId;
         if (id == "debian" && GuestFiles.ReadText(guest, "/etc/debian_version", SmallFile, problems) is { } dv)
         {

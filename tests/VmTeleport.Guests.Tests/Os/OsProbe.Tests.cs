@@ -67,6 +67,20 @@ public sealed class OsProbeTests
     }
 
     [Fact]
+    public void A_debian_with_garbage_os_release_is_known_by_its_debian_version()
+    {
+        var problems = new List<string>();
+        var fs = new MemoryFileSystem()
+            .File("/etc/os-release", "\u0001\u0002 not key=value\n=\n")
+            .File("/etc/debian_version", "12.4\n")
+            .File("/etc/hostname", "broken\n")
+            .Dir("/bin");
+        var os = OsProbe.Detect(fs, problems);
+        Assert.Equal(("linux", "debian", "12.4", 12, 4), (os.Type, os.Distro, os.Version, os.MajorVersion, os.MinorVersion));
+        Assert.Contains(problems, p => p.Contains("os-release", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_filesystem_without_an_os_says_so()
     {
         var problems = new List<string>();

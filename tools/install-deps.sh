@@ -31,6 +31,10 @@ have virsh || need+=(libvirt-clients) # libvirt test driver: the domain XML orac
 have openssl || need+=(openssl)
 have flock || need+=(util-linux)
 [ -x /usr/bin/time ] || need+=(time) # GNU time -v: peak RSS in bench/
+# virt-inspector: the oracle for hostname/distro/version and the speed anchor of `inspect`. Its
+# appliance is built by supermin from the host's kernel, which a container may not have.
+have virt-inspector || need+=(libguestfs-tools)
+ls /boot/vmlinuz-* >/dev/null 2>&1 || need+=(linux-image-amd64)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

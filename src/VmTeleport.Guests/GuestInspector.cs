@@ -76,7 +76,10 @@ public static class GuestInspector
         var missing = classifier.Missing().ToList();
         foreach (var (package, count) in classifier.Unverifiable.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            problems.Add($"package {package}: {count} file(s) cannot be checked (no md5 recorded), classed package-modified");
+            var why = db?.Packages.FirstOrDefault(p => p.Name == package) is { HasMd5sums: false }
+                ? $"/var/lib/dpkg/info/{package}.md5sums is missing"
+                : "no md5 recorded for them";
+            problems.Add($"package {package}: {count} file(s) cannot be checked ({why}), classed package-modified");
         }
 
         return new GuestDescription

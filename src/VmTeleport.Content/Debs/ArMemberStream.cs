@@ -33,16 +33,24 @@ internal sealed class ArMemberStream(Stream inner, long length, string archive, 
             return 0;
         }
 
+        // Fill the whole request (up to the member's end) even when the input returns short reads
+        // (pipes, sockets): SharpCompress's xz decoder takes a short read for the end of its input.
         var want = (int)Math.Min(buffer.Length, Remaining);
-        var n = inner.Read(buffer[..want]);
-        if (n == 0)
+        var total = 0;
+        while (total < want)
         {
-            throw new InvalidDataException(
-                $"{archive}: ar member \"{member}\" at offset {dataOffset} declares {length} bytes but the input ends after {_position}");
+            var n = inner.Read(buffer[total..want]);
+            if (n == 0)
+            {
+                throw new InvalidDataException(
+                    $"{archive}: ar member \"{member}\" at offset {dataOffset} declares {length} bytes but the input ends after {_position}");
+            }
+
+            total += n;
+            _position += n;
         }
 
-        _position += n;
-        return n;
+        return total;
     }
 
     /// <summary>Reads and drops what is left, so the archive stream stands at the member's end.</summary>

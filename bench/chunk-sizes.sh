@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# chunk-sizes.sh [--sizes 8,16,32,64] — what each average FastCDC chunk size costs and saves.
+# chunk-sizes.sh [--sizes 2,4,8,16,32,64] — what each average FastCDC chunk size costs and saves.
 #
 # Corpus: the files of real Debian 12 kernel packages (~400 MB of modules, firmware-free), fetched
 # with `apt-get download` into a scratch directory and unpacked with `dpkg-deb -x`:
@@ -15,7 +15,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-sizes=8,16,32,64
+sizes=2,4,8,16,32,64
 while [ $# -gt 0 ]; do
   case $1 in
     --sizes) sizes=${2:?}; shift 2 ;;

@@ -26,7 +26,7 @@ public static class ChunkSizeSurvey
         var b = Files(args[1]);
         var sizes = args.Length > 2
             ? args[2].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture) * 1024).ToArray()
-            : [8 * 1024, 16 * 1024, 32 * 1024, 64 * 1024];
+            : [2 * 1024, 4 * 1024, 8 * 1024, 16 * 1024, 32 * 1024, 64 * 1024];
 
         // Warm the page cache so the first size does not pay for the disk.
         foreach (var f in a.Concat(b))
@@ -77,7 +77,7 @@ public static class ChunkSizeSurvey
 
             var ids = chunks * ReferenceBytes;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {avg / 1024} KiB | {avg / 4096}/{avg / 256} KiB | {chunks:N0} | {bBytes / (double)Math.Max(chunks, 1) / 1024:F1} KiB " +
+                $"| {avg / 1024} KiB | {Kib(avg / 4)}/{Kib(avg * 4)} KiB | {chunks:N0} | {bBytes / (double)Math.Max(chunks, 1) / 1024:F1} KiB " +
                 $"| {100.0 * found / Math.Max(bBytes, 1):F2} % | {Mib(send)} MiB | {Mib(ids)} MiB | {Mib(send + ids)} MiB " +
                 $"| {aBytes / 1e6 / seconds:F0} |"));
         }
@@ -100,6 +100,8 @@ public static class ChunkSizeSurvey
             .Select(f => f.FullName)
             .Order(StringComparer.Ordinal)
             .ToList();
+
+    private static string Kib(int bytes) => (bytes / 1024.0).ToString("0.##", CultureInfo.InvariantCulture);
 
     private static string Mib(long bytes) => (bytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture);
 }

@@ -97,10 +97,20 @@ public sealed class DebArchive : IDisposable
         var memberName = member.Name;
         using var tar = Guard(() => DebCompression.Open(member.Data, memberName, Name), memberName, null);
         using var reader = new TarReader(tar, leaveOpen: true);
+        DecodedStream? previous = null;
         while (Guard(() => reader.GetNextEntry(copyData: false), memberName, null) is { } entry)
         {
-            yield return ToDebEntry(entry, memberName);
+            previous?.Retired = true;
+            var debEntry = ToDebEntry(entry, memberName);
+            previous = debEntry.Content as DecodedStream;
+            yield return debEntry;
         }
+
+        previous?.Retired = true;
+
+        // The tar ends at its zero blocks; read the member to its declared end anyway, so a package
+        // cut short after them is reported, not taken as complete.
+        member.Data.Skip();
     }
 
     private DebEntry ToDebEntry(TarEntry entry, string member)

@@ -24,8 +24,17 @@ internal sealed class DecodedStream(Stream inner, string archive, string member,
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
+    /// <summary>Set when the tar reader moves past this entry: its bytes are gone from the stream.</summary>
+    public bool Retired { get; set; }
+
     public override int Read(Span<byte> buffer)
     {
+        if (Retired)
+        {
+            throw new InvalidOperationException(
+                $"{archive}: the content of {member} entry \"{entry}\" was read after the enumeration moved to the next entry");
+        }
+
         try
         {
             return inner.Read(buffer);

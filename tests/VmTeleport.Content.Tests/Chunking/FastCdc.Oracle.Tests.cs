@@ -10,6 +10,7 @@ public sealed class FastCdcOracleTests
 {
     public static TheoryData<string, int, int, int> Inputs => new()
     {
+        { "golden", 2048, 8192, 32768 },
         { "golden", 4096, 16384, 65536 },
         { "golden", 256, 1024, 4096 },
         { "random", 2048, 8192, 32768 },

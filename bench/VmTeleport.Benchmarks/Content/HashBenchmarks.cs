@@ -11,7 +11,7 @@ public class HashBenchmarks
     private readonly Blake3ChunkHasher _blake3 = new();
     private byte[] _data = [];
 
-    [Params(4 * 1024, 64 * 1024, 1024 * 1024)]
+    [Params(4 * 1024, 8 * 1024, 16 * 1024, 32 * 1024, 64 * 1024, 1024 * 1024)]
     public int Size { get; set; }
 
     [GlobalSetup]

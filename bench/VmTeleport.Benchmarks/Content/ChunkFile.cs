@@ -4,13 +4,13 @@ using VmTeleport.Content.Chunking;
 
 namespace VmTeleport.Benchmarks.Content;
 
-/// <summary>"chunk-file FILE [blake3|sha256|none]": chunks and hashes one file with the default options,
+/// <summary>"chunk-file FILE [sha256|blake3|none]": chunks and hashes one file with the default options,
 /// for bench/chunk-vs-tools.sh to set beside zstd and sha256sum. Prints "CHUNKS BYTES SECONDS".</summary>
 public static class ChunkFile
 {
     public static int Run(string[] args)
     {
-        ChunkHasher hasher = args.Length > 1 && args[1] == "sha256" ? new Sha256ChunkHasher() : ChunkHasher.Default;
+        ChunkHasher hasher = args.Length > 1 && args[1] == "blake3" ? new Blake3ChunkHasher() : new Sha256ChunkHasher();
         var cdc = new FastCdc(ChunkerOptions.Default);
         using var stream = new FileStream(args[0], FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         var watch = Stopwatch.StartNew();

@@ -3,7 +3,7 @@
 
 Written from the specification, not from the C# code, so that a test can compare the two:
 
-    fastcdc.py MIN AVG MAX FILE  ->  one line per chunk: "OFFSET LENGTH"
+    fastcdc.py MIN AVG MAX FILE  ->  one line per chunk: "OFFSET LENGTH SHA256"
 
 Spec summary (docs/chunking.md, "Boundary rule"):
   gear[i]  = i-th output (i = 0..255) of SplitMix64 seeded with 0x564D544344433031 ("VMTCDC01")
@@ -15,6 +15,7 @@ Spec summary (docs/chunking.md, "Boundary rule"):
                           cut after byte i if h & (mask_s if i < normal else mask_l) == 0
     no cut                -> the chunk is n bytes
 """
+import hashlib
 import sys
 
 M64 = (1 << 64) - 1
@@ -68,7 +69,8 @@ def main():
         data = f.read()
     out = sys.stdout
     for offset, length in chunks(data, mn, avg, mx):
-        out.write(f"{offset} {length}\n")
+        digest = hashlib.sha256(data[offset:offset + length]).hexdigest()
+        out.write(f"{offset} {length} {digest}\n")
 
 
 if __name__ == "__main__":

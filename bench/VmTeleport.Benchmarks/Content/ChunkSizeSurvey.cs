@@ -38,7 +38,7 @@ public static class ChunkSizeSurvey
         Console.WriteLine($"A = {args[0]}: {a.Count} files, {Mib(a.Sum(f => new FileInfo(f).Length))} MiB");
         Console.WriteLine($"B = {args[1]}: {b.Count} files, {Mib(b.Sum(f => new FileInfo(f).Length))} MiB");
         Console.WriteLine();
-        Console.WriteLine("| avg | min/max | chunks in B | mean chunk | B bytes found in A | B bytes to send | ids for B | send + ids | chunk+BLAKE3 MB/s |");
+        Console.WriteLine($"| avg | min/max | chunks in B | mean chunk | B bytes found in A | B bytes to send | ids for B | send + ids | chunk+{ChunkHasher.Default.Name} MB/s |");
         Console.WriteLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var avg in sizes)
         {

@@ -15,7 +15,7 @@ public sealed class ChunkIdTests
             new Blake3ChunkHasher().Hash(abc).ToString());
         Assert.Equal("af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262",
             new Blake3ChunkHasher().Hash([]).ToString());
-        Assert.Equal("blake3", ChunkHasher.Default.Name);
+        Assert.Equal("sha256", ChunkHasher.Default.Name);
     }
 
     [Fact]

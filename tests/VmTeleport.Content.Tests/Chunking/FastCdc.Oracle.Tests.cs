@@ -5,7 +5,8 @@ using VmTeleport.TestSupport;
 
 namespace VmTeleport.Content.Tests.Chunking;
 
-/// <summary>Compares every boundary with tools/oracle/fastcdc.py, written from docs/chunking.md alone.</summary>
+/// <summary>Compares every boundary and id with tools/oracle/fastcdc.py, written from docs/chunking.md alone
+/// (ids: Python's hashlib SHA-256).</summary>
 public sealed class FastCdcOracleTests
 {
     public static TheoryData<string, int, int, int> Inputs => new()
@@ -24,7 +25,7 @@ public sealed class FastCdcOracleTests
 
     [Theory]
     [MemberData(nameof(Inputs))]
-    public void Boundaries_equal_the_python_reference(string input, int min, int avg, int max)
+    public void Boundaries_and_ids_equal_the_python_reference(string input, int min, int avg, int max)
     {
         var data = input switch
         {
@@ -44,8 +45,8 @@ public sealed class FastCdcOracleTests
                 min.ToString(CultureInfo.InvariantCulture), avg.ToString(CultureInfo.InvariantCulture),
                 max.ToString(CultureInfo.InvariantCulture), path);
             var expected = oracle.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            var actual = TestBytes.Boundaries(new FastCdc(new ChunkerOptions(min, avg, max)), data)
-                .Select(b => $"{b.Offset} {b.Length}").ToArray();
+            var actual = ChunkReader.Split(new MemoryStream(data), new FastCdc(new ChunkerOptions(min, avg, max)), ChunkHasher.Default)
+                .Select(c => $"{c.Offset} {c.Length} {c.Id}").ToArray();
             Assert.Equal(expected, actual);
             Assert.True(data.Length == 0 || actual.Length > 0);
         }

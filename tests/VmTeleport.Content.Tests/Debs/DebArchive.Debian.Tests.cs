@@ -6,7 +6,7 @@ using VmTeleport.TestSupport;
 namespace VmTeleport.Content.Tests.Debs;
 
 /// <summary>
-/// The real Debian 12 packages of the Debian fixture (tools/fixtures/debian.sh keeps them in debs/):
+/// Real Debian 12 packages (every third under 1 MiB) of the Debian fixture (tools/fixtures/debian.sh keeps them in debs/):
 /// every entry, its metadata and sha256 equal dpkg-deb + Python's tarfile, the control fields equal
 /// dpkg-deb -f, and every file's md5 equals the package's own md5sums.
 /// </summary>
@@ -16,10 +16,11 @@ public sealed class DebArchiveDebianTests
     public void Real_packages_read_as_dpkg_deb_reads_them()
     {
         var debs = Directory.GetFiles(Path.Combine(Fixtures.Debian, "debs"), "*.deb")
-            .Where(d => new FileInfo(d).Length < 3 << 20)
+            .Where(d => new FileInfo(d).Length < 1 << 20)
             .Order(StringComparer.Ordinal)
+            .Where((_, i) => i % 3 == 0) // a third of them keeps the test near a minute on 2 cores
             .ToList();
-        Assert.True(debs.Count >= 50, $"the fixture has {debs.Count} packages under 3 MiB");
+        Assert.True(debs.Count >= 20, $"the fixture has {debs.Count} sampled packages under 1 MiB");
 
         var members = new HashSet<string>();
         foreach (var deb in debs)

@@ -15,7 +15,7 @@ public sealed class DebArchiveDebianTests
     [Fact]
     public void Real_packages_read_as_dpkg_deb_reads_them()
     {
-        var debs = Directory.GetFiles(Path.Combine("/root/.cache/vmteleport/fixtures/debian-dcb231f3bfe0b4d7", "debs"), "*.deb")
+        var debs = Directory.GetFiles(Path.Combine(Fixtures.Debian, "debs"), "*.deb")
             .Where(d => new FileInfo(d).Length < 1 << 20)
             .Order(StringComparer.Ordinal)
             .Where((_, i) => i % 3 == 0) // a third of them keeps the test near a minute on 2 cores

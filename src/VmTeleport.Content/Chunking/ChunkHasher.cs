@@ -1,0 +1,18 @@
+namespace VmTeleport.Content.Chunking;
+
+/// <summary>
+/// Turns a chunk's bytes into its <see cref="ChunkId"/>. Hashers are stateless and thread-safe; a
+/// chunk is always hashed in one call because one-shot hashing of whole chunks is the fast path
+/// (docs/chunking.md, "Chunk id").
+/// </summary>
+public abstract class ChunkHasher
+{
+    /// <summary>The hasher ids are made with: SHA-256, chosen by benchmark at the default chunk sizes
+    /// on real files (docs/chunking.md, "Chunk id"); a file that is one chunk gets its file sha256.</summary>
+    public static ChunkHasher Default { get; } = new Sha256ChunkHasher();
+
+    /// <summary>The algorithm's name as written in manifests ("blake3", "sha256").</summary>
+    public abstract string Name { get; }
+
+    public abstract ChunkId Hash(ReadOnlySpan<byte> data);
+}

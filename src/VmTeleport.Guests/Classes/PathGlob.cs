@@ -81,7 +81,7 @@ public sealed class PathGlob
             {
                 tokens.Add(new Token(Kind.AnyChar, '\0', null, false));
             }
-            else if (c == '[' && pattern.IndexOf(']', i + 2) is int close && close > i + 1)
+            else if (c == '[' && i + 2 <= pattern.Length && pattern.IndexOf(']', i + 2) is int close && close > i + 1)
             {
                 bool negate = pattern[i + 1] == '!';
                 var set = pattern[(i + (negate ? 2 : 1))..close];

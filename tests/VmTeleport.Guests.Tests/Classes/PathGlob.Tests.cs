@@ -5,6 +5,9 @@ namespace VmTeleport.Guests.Tests.Classes;
 public sealed class PathGlobTests
 {
     [Theory]
+    [InlineData("/tmp/[", "/tmp/[", true)] // a "[" that ends the pattern is a literal (found by AFL: it threw)
+    [InlineData("/tmp/a[", "/tmp/a[", true)]
+    [InlineData("/tmp/[]", "/tmp/[]", true)]
     [InlineData("/tmp/**", "/tmp/a", true)]
     [InlineData("/tmp/**", "/tmp/a/b/c", true)]
     [InlineData("/tmp/**", "/tmp", false)]

@@ -106,33 +106,18 @@ public sealed partial class ContentIndex : IDisposable
             throw new ArgumentException($"a SHA-256 is 32 bytes, not {sha256.Length}", nameof(sha256));
         }
 
-        using var cmd = Command("""
-            SELECT s.id, s.kind, s.location, s.snapshot, f.volume, f.path, f.guest_path, f.size, f.sha256, f.md5
-            FROM files f JOIN sources s ON s.id = f.source_id
-            WHERE f.sha256 = $sha ORDER BY s.kind = 'deb' DESC, f.id LIMIT $limit
-            """);
+        using var cmd = Command($"{FileSelect} WHERE f.sha256 = $sha ORDER BY s.kind = 'deb' DESC, f.id LIMIT $limit");
         cmd.Parameters.AddWithValue("$sha", sha256.ToArray());
         cmd.Parameters.AddWithValue("$limit", limit);
-        using var r = cmd.ExecuteReader();
-        var list = new List<FileLocation>();
-        while (r.Read())
-        {
-            list.Add(new FileLocation
-            {
-                SourceId = r.GetInt64(0),
-                Kind = SourceKinds.Parse(r.GetString(1)),
-                Location = r.GetString(2),
-                Snapshot = NullIfEmpty(r.GetString(3)),
-                Volume = r.IsDBNull(4) ? null : r.GetInt32(4),
-                Path = r.GetString(5),
-                GuestPath = r.IsDBNull(6) ? null : r.GetString(6),
-                Size = r.GetInt64(7),
-                Sha256 = (byte[])r[8],
-                Md5 = r.IsDBNull(9) ? null : (byte[])r[9],
-            });
-        }
+        return ReadFiles(cmd);
+    }
 
-        return list;
+    /// <summary>The files of a source (not its raw regions), in the order they were indexed.</summary>
+    public IReadOnlyList<FileLocation> FilesOf(long sourceId)
+    {
+        using var cmd = Command($"{FileSelect} WHERE f.source_id = $s AND f.path IS NOT NULL ORDER BY f.id");
+        cmd.Parameters.AddWithValue("$s", sourceId);
+        return ReadFiles(cmd);
     }
 
     /// <summary>One place the chunk's bytes can be read from, or null when no source holds it.</summary>
@@ -217,6 +202,35 @@ public sealed partial class ContentIndex : IDisposable
         Chunks = r.GetInt64(15),
         Bytes = r.GetInt64(16),
     };
+
+    private const string FileSelect = """
+        SELECT s.id, s.kind, s.location, s.snapshot, f.volume, f.path, f.guest_path, f.size, f.sha256, f.md5
+        FROM files f JOIN sources s ON s.id = f.source_id
+        """;
+
+    private static List<FileLocation> ReadFiles(SqliteCommand cmd)
+    {
+        using var r = cmd.ExecuteReader();
+        var list = new List<FileLocation>();
+        while (r.Read())
+        {
+            list.Add(new FileLocation
+            {
+                SourceId = r.GetInt64(0),
+                Kind = SourceKinds.Parse(r.GetString(1)),
+                Location = r.GetString(2),
+                Snapshot = NullIfEmpty(r.GetString(3)),
+                Volume = r.IsDBNull(4) ? null : r.GetInt32(4),
+                Path = r.GetString(5),
+                GuestPath = r.IsDBNull(6) ? null : r.GetString(6),
+                Size = r.GetInt64(7),
+                Sha256 = (byte[])r[8],
+                Md5 = r.IsDBNull(9) ? null : (byte[])r[9],
+            });
+        }
+
+        return list;
+    }
 
     private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
 

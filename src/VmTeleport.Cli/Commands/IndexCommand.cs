@@ -185,9 +185,19 @@ public static class IndexCommand
         {
             long items = 0, bytes = 0;
             var progress = new SynchronousProgress<IndexProgress>(p => report(items + p.Items, bytes + p.Bytes));
-            foreach (var (path, deb) in inputs)
+            // Consecutive .debs go in one batch, so that several are read at once.
+            for (int i = 0; i < inputs.Count;)
             {
-                var added = deb ? [index.AddDeb(path)] : index.AddImage(path, progress);
+                int end = i + 1;
+                while (inputs[i].Deb && end < inputs.Count && inputs[end].Deb)
+                {
+                    end++;
+                }
+
+                var added = inputs[i].Deb
+                    ? index.AddDebs(inputs.Skip(i).Take(end - i).Select(d => d.Path), progress)
+                    : index.AddImage(inputs[i].Path, progress);
+                i = end;
                 foreach (var r in added)
                 {
                     results.Add(r);

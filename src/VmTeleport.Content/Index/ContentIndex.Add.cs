@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using VmTeleport.Content.Debs;
 using VmTeleport.Content.Images;
 using VmTeleport.Disks;
 using VmTeleport.Guests.Dpkg;
@@ -38,65 +37,7 @@ public sealed partial class ContentIndex
     public AddResult AddDeb(string path, CancellationToken cancel = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var location = Path.GetFullPath(path);
-        return Guard(SourceKind.Deb, location, null, () =>
-        {
-            var (size, mtime) = SourceFingerprint.Stat(location);
-            var fingerprint = SourceFingerprint.OfFile("deb", size, mtime);
-            if (Unchanged(SourceKind.Deb, location, null, fingerprint) is { } skipped)
-            {
-                return skipped;
-            }
-
-            var clock = Stopwatch.StartNew();
-            bool replaced = Find(location, null) is not null;
-            using var deb = DebArchive.Open(location);
-            using var writer = new SourceWriter(_connection, new SourceRow(SourceKind.Deb, location, null, "deb", size, mtime, fingerprint));
-            var control = deb.Control;
-            writer.AddPackage(control.Package, control.Version, control.Architecture);
-            var byPath = new Dictionary<string, FileContent>(StringComparer.Ordinal);
-            foreach (var entry in deb.ReadData())
-            {
-                cancel.ThrowIfCancellationRequested();
-                FileContent content;
-                if (entry.Type == DebEntryType.RegularFile)
-                {
-                    content = FileContent.Read(entry.Content!, md5: true);
-                    if (content.Size != entry.Size)
-                    {
-                        throw new InvalidDataException($"{deb.Name}: {deb.DataMember} entry {entry.Path} holds {content.Size} bytes, its header says {entry.Size}");
-                    }
-
-                    byPath[entry.Path] = content;
-                }
-                else if (entry.Type == DebEntryType.HardLink)
-                {
-                    if (!byPath.TryGetValue(entry.LinkTarget!, out content!))
-                    {
-                        throw new InvalidDataException($"{deb.Name}: {deb.DataMember} hard link {entry.Path} names {entry.LinkTarget}, which is not a regular file before it");
-                    }
-                }
-                else
-                {
-                    continue;
-                }
-
-                writer.Add(null, entry.Path, null, null, null, content.Size, content.Sha256, content.Md5, content.Chunks);
-            }
-
-            writer.Commit();
-            return new AddResult
-            {
-                Kind = SourceKind.Deb,
-                Location = location,
-                Outcome = replaced ? AddOutcome.Replaced : AddOutcome.Added,
-                Items = writer.Files,
-                Chunks = writer.Chunks,
-                Bytes = writer.Bytes,
-                BytesRead = size,
-                Elapsed = clock.Elapsed,
-            };
-        });
+        return AddDebs([path], null, cancel)[0];
     }
 
     /// <summary>Indexes every *.deb under <paramref name="directory"/> (recursively, in ordinal path order).</summary>
@@ -108,19 +49,111 @@ public sealed partial class ContentIndex
             throw new DirectoryNotFoundException($"{directory}: no such directory");
         }
 
-        var results = new List<AddResult>();
-        long done = 0, bytes = 0;
-        foreach (var deb in Directory.EnumerateFiles(directory, "*.deb", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        return AddDebs(Directory.EnumerateFiles(directory, "*.deb", SearchOption.AllDirectories).Order(StringComparer.Ordinal), progress, cancel);
+    }
+
+    /// <summary>
+    /// Indexes .debs, one result each in the order given. <see cref="Threads"/> packages are read
+    /// (decompressed, hashed, chunked) at the same time; each is written in its own transaction, in
+    /// order, on the calling thread. Unchanged packages are skipped without being opened.
+    /// </summary>
+    public IReadOnlyList<AddResult> AddDebs(IEnumerable<string> paths, IProgress<IndexProgress>? progress = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var locations = paths.Select(Path.GetFullPath).ToList();
+        var results = new AddResult?[locations.Count];
+        var pending = new List<(int Slot, SourceRow Row, bool Replaced)>();
+        for (int i = 0; i < locations.Count; i++)
         {
-            cancel.ThrowIfCancellationRequested();
-            var r = AddDeb(deb, cancel);
-            results.Add(r);
-            done++;
-            bytes += r.Bytes;
-            progress?.Report(new IndexProgress(directory, done, bytes));
+            var location = locations[i];
+            var slot = i;
+            results[i] = Guard(SourceKind.Deb, location, null, () =>
+            {
+                var (size, mtime) = SourceFingerprint.Stat(location);
+                var fingerprint = SourceFingerprint.OfFile("deb", size, mtime);
+                if (Unchanged(SourceKind.Deb, location, null, fingerprint) is { } skipped)
+                {
+                    return skipped;
+                }
+
+                pending.Add((slot, new SourceRow(SourceKind.Deb, location, null, "deb", size, mtime, fingerprint), Find(location, null) is not null));
+                return null!;
+            });
         }
 
-        return results;
+        // A sliding window of reads on the thread pool; writes stay on this thread (one connection).
+        var reads = new Task<DebContent>[pending.Count];
+        int started = 0;
+        long done = 0, bytes = 0;
+        try
+        {
+            for (int i = 0; i < pending.Count; i++)
+            {
+                while (started < pending.Count && started < i + Threads)
+                {
+                    var location = pending[started].Row.Location;
+                    reads[started++] = Task.Run(() => DebContent.Read(location, cancel), cancel);
+                }
+
+                var (slot, row, replaced) = pending[i];
+                var clock = Stopwatch.StartNew();
+                results[slot] = Guard(SourceKind.Deb, row.Location, null, () =>
+                {
+                    var content = Unwrap(reads[i]);
+                    using var writer = new SourceWriter(_connection, row);
+                    writer.AddPackage(content.Package, content.Version, content.Architecture);
+                    foreach (var (path, file) in content.Files)
+                    {
+                        writer.Add(null, path, null, null, null, file.Size, file.Sha256, file.Md5, file.Chunks);
+                    }
+
+                    writer.Commit();
+                    return new AddResult
+                    {
+                        Kind = SourceKind.Deb,
+                        Location = row.Location,
+                        Outcome = replaced ? AddOutcome.Replaced : AddOutcome.Added,
+                        Items = writer.Files,
+                        Chunks = writer.Chunks,
+                        Bytes = writer.Bytes,
+                        BytesRead = row.Size,
+                        Elapsed = clock.Elapsed,
+                    };
+                });
+                done++;
+                bytes += results[slot]!.Bytes;
+                progress?.Report(new IndexProgress(row.Location, done, bytes));
+            }
+        }
+        finally
+        {
+            // Reads still running when a write throws (or on cancellation) must not outlive the call.
+            foreach (var t in reads.Take(started))
+            {
+                try
+                {
+                    t.Wait(CancellationToken.None);
+                }
+                catch (AggregateException)
+                {
+                    // Already reported for the packages that were reached.
+                }
+            }
+        }
+
+        return results.Select(r => r!).ToList();
+    }
+
+    private static T Unwrap<T>(Task<T> task)
+    {
+        try
+        {
+            return task.GetAwaiter().GetResult();
+        }
+        catch (AggregateException e) when (e.InnerException is not null)
+        {
+            throw e.InnerException;
+        }
     }
 
     /// <summary>Indexes the image at <paramref name="location"/> and its snapshots; returns its backing file, if any.</summary>

@@ -31,6 +31,7 @@ have virsh || need+=(libvirt-clients) # libvirt test driver: the domain XML orac
 have openssl || need+=(openssl)
 have flock || need+=(util-linux)
 [ -x /usr/bin/time ] || need+=(time) # GNU time -v: peak RSS in bench/
+have casync || need+=(casync) # bench/index-vs-casync.sh
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

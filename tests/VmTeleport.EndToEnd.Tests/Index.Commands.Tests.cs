@@ -136,6 +136,15 @@ public sealed class IndexCommandsTests : IDisposable
         Assert.StartsWith("vmteleport: corrupt input:", r.StdErr, StringComparison.Ordinal);
         var listed = Sources(Json(Cli.Ok("index", "list", "--data-dir", DataDir, "--json"))).ToList();
         Assert.EndsWith("a.deb", (string)Assert.Single(listed)["location"]!, StringComparison.Ordinal);
+
+        // Named as a file, a .deb without the ar magic is still a .deb (not taken for a raw disk image).
+        var noMagic = Path.Combine(_dir, "no-magic.deb");
+        bytes[0] = (byte)'?';
+        File.WriteAllBytes(noMagic, bytes);
+        var single = Cli.Run("index", "add", "--data-dir", DataDir, noMagic);
+        Assert.Equal(4, single.ExitCode);
+        Assert.Contains("no-magic.deb", single.StdErr, StringComparison.Ordinal);
+        Assert.Single(Sources(Json(Cli.Ok("index", "list", "--data-dir", DataDir, "--json"))));
     }
 
     [Fact]

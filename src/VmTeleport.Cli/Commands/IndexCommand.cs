@@ -164,9 +164,17 @@ public static class IndexCommand
         return list;
     }
 
-    /// <summary>By content: a .deb is an ar archive ("!&lt;arch&gt;\n"); anything else is taken for a disk image.</summary>
+    /// <summary>
+    /// A file named *.deb, or any ar archive ("!&lt;arch&gt;\n"), is a .deb (so a damaged one is refused
+    /// as a package, not indexed as a raw disk); anything else is taken for a disk image.
+    /// </summary>
     private static bool IsDeb(string path)
     {
+        if (path.EndsWith(".deb", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
         using var f = File.OpenRead(path);
         Span<byte> magic = stackalloc byte[8];
         return f.ReadAtLeast(magic, 8, throwOnEndOfStream: false) == 8 && magic.SequenceEqual("!<arch>\n"u8);

@@ -34,7 +34,12 @@ public sealed partial class ContentIndex : IDisposable
     /// <summary>Opens (creating when absent) DATA_DIR/index.sqlite; the directory is created too.</summary>
     public static ContentIndex Open(string dataDir) => Open(dataDir, Math.Max(2, Environment.ProcessorCount));
 
-    public static ContentIndex Open(string dataDir, int threads)
+    public static ContentIndex Open(string dataDir, int threads) => Open(dataDir, threads, BusyTimeoutSeconds);
+
+    /// <summary>How long a writer waits for another process's transaction before giving up.</summary>
+    internal const int BusyTimeoutSeconds = 60;
+
+    internal static ContentIndex Open(string dataDir, int threads, int busyTimeoutSeconds)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDir);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
@@ -45,7 +50,7 @@ public sealed partial class ContentIndex : IDisposable
             DataSource = file,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
-            DefaultTimeout = 60,
+            DefaultTimeout = busyTimeoutSeconds,
         }.ToString());
         try
         {

@@ -19,7 +19,16 @@ internal sealed class SourceWriter : IDisposable
 
     public SourceWriter(SqliteConnection connection, SourceRow row)
     {
-        _tx = connection.BeginTransaction();
+        try
+        {
+            _tx = connection.BeginTransaction();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6)
+        {
+            // SQLITE_BUSY / SQLITE_LOCKED after the connection's busy timeout: another writer holds the index.
+            throw new IOException($"{connection.DataSource}: another process is writing the index; {row.Location} was not indexed (try again when it is done)", e);
+        }
+
         try
         {
             using (var delete = New(connection, "DELETE FROM sources WHERE location = $l AND snapshot = $s"))

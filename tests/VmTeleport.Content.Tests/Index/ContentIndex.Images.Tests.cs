@@ -178,4 +178,24 @@ public sealed class ContentIndexImagesTests
         Assert.IsType<FileNotFoundException>(missing.Exception);
         Assert.Equal(0, index.Summary().Sources);
     }
+
+    [Fact]
+    public void A_source_that_cannot_get_the_write_lock_fails_with_a_message_and_leaves_the_index_as_it_was()
+    {
+        using var dir = new TempDirectory();
+        using var index = ContentIndex.Open(dir.Combine("data"), 2, busyTimeoutSeconds: 1);
+        using (var other = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={index.File};Pooling=False"))
+        {
+            other.Open();
+            using var hold = other.BeginTransaction(); // BEGIN IMMEDIATE: holds the write lock
+            var results = index.AddImage(Demo);
+            var r = Assert.Single(results);
+            Assert.Equal(AddOutcome.Failed, r.Outcome);
+            Assert.IsType<IOException>(r.Exception);
+            Assert.Contains("another process is writing the index", r.Error, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, index.Summary().Sources);
+        Assert.Equal(2, index.AddImage(Demo).Count(r => r.Outcome == AddOutcome.Added));
+    }
 }

@@ -77,6 +77,25 @@ public sealed class IndexCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Guest_paths_of_a_guest_on_four_filesystems_equal_its_manifest()
+    {
+        // /boot, /, /var and /home on partitions 1-4, merged by fstab (tools/fixtures/debian.sh).
+        var image = Fixtures.Path("debian", "debian12-split.qcow2");
+        Cli.Ok("index", "add", "--data-dir", DataDir, image);
+        var manifest = Path.Combine(_dir, "manifest.jsonl");
+        Cli.Ok("inspect", image, "--manifest", manifest);
+        var expected = File.ReadLines(manifest).Select(l => JsonNode.Parse(l)!).Where(e => (string)e["type"]! == "file")
+            .Select(e => ((string)e["path"]!, (string)e["sha256"]!)).Order().ToList();
+
+        using var index = ContentIndex.Open(DataDir);
+        var rows = index.FilesOf(Assert.Single(index.Sources()).Id);
+        Assert.Equal([1, 2, 3, 4], rows.Select(r => r.Volume!.Value).Distinct().Order());
+        Assert.Equal(expected, rows.Where(r => r.GuestPath is not null).Select(r => (r.GuestPath!, Convert.ToHexStringLower(r.Sha256))).Order().ToList());
+        // A file of /boot's filesystem is /vmlinuz-* inside it and /boot/vmlinuz-* in the guest.
+        Assert.Contains(rows, r => r.Volume == 1 && r.Path.StartsWith("/vmlinuz-", StringComparison.Ordinal) && r.GuestPath == "/boot" + r.Path);
+    }
+
+    [Fact]
     public void A_killed_add_leaves_whole_sources_and_a_rerun_completes()
     {
         var debs = Directory.CreateDirectory(Path.Combine(_dir, "debs")).FullName;

@@ -157,13 +157,18 @@ public sealed partial class ContentIndex : IDisposable
     /// <summary>The packages of a source: a guest's dpkg packages, or the .deb's own.</summary>
     public IReadOnlyList<IndexedPackage> PackagesOf(long sourceId)
     {
-        using var cmd = Command("SELECT name, version, architecture FROM packages WHERE source_id = $s ORDER BY name, architecture");
+        using var cmd = Command("SELECT name, version, architecture, filename, deb_size, deb_sha256 FROM packages WHERE source_id = $s ORDER BY name, architecture, version");
         cmd.Parameters.AddWithValue("$s", sourceId);
         using var r = cmd.ExecuteReader();
         var list = new List<IndexedPackage>();
         while (r.Read())
         {
-            list.Add(new IndexedPackage(r.GetString(0), r.GetString(1), r.GetString(2)));
+            list.Add(new IndexedPackage(r.GetString(0), r.GetString(1), r.GetString(2))
+            {
+                ArchiveLocation = r.IsDBNull(3) ? null : r.GetString(3),
+                ArchiveSize = r.IsDBNull(4) ? null : r.GetInt64(4),
+                ArchiveSha256 = r.IsDBNull(5) ? null : (byte[])r[5],
+            });
         }
 
         return list;

@@ -36,7 +36,10 @@ internal static class IndexSchema
             source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
             name TEXT NOT NULL,
             version TEXT NOT NULL,
-            architecture TEXT NOT NULL
+            architecture TEXT NOT NULL,
+            filename TEXT,
+            deb_size INTEGER,
+            deb_sha256 BLOB
         );
         CREATE INDEX packages_source ON packages(source_id);
         CREATE TABLE files (

@@ -74,8 +74,8 @@ internal sealed class SourceWriter : IDisposable
                 _chunk.Parameters.Add(new SqliteParameter(name, null));
             }
 
-            _package = New(connection, "INSERT INTO packages (source_id, name, version, architecture) VALUES ($src, $n, $v, $a)");
-            foreach (var name in new[] { "$src", "$n", "$v", "$a" })
+            _package = New(connection, "INSERT INTO packages (source_id, name, version, architecture, filename, deb_size, deb_sha256) VALUES ($src, $n, $v, $a, $file, $size, $sha)");
+            foreach (var name in new[] { "$src", "$n", "$v", "$a", "$file", "$size", "$sha" })
             {
                 _package.Parameters.Add(new SqliteParameter(name, null));
             }
@@ -97,11 +97,15 @@ internal sealed class SourceWriter : IDisposable
 
     public long Bytes { get; private set; }
 
-    public void AddPackage(string name, string version, string architecture)
+    public void AddPackage(string name, string version, string architecture, string? archive = null, long? size = null, byte[]? sha256 = null)
     {
-        _package.Parameters["$n"].Value = name;
-        _package.Parameters["$v"].Value = version;
-        _package.Parameters["$a"].Value = architecture;
+        var p = _package.Parameters;
+        p["$n"].Value = name;
+        p["$v"].Value = version;
+        p["$a"].Value = architecture;
+        p["$file"].Value = (object?)archive ?? DBNull.Value;
+        p["$size"].Value = (object?)size ?? DBNull.Value;
+        p["$sha"].Value = (object?)sha256 ?? DBNull.Value;
         _package.ExecuteNonQuery();
     }
 

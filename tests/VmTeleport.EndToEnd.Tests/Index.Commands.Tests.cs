@@ -167,6 +167,23 @@ public sealed class IndexCommandsTests : IDisposable
     }
 
     [Fact]
+    public void A_packages_index_is_added_as_an_apt_repository()
+    {
+        var repo = Directory.CreateDirectory(Path.Combine(_dir, "repo")).FullName;
+        var deb = Directory.GetFiles(Fixtures.Path("debian", "debs"), "gzip_*.deb").Single();
+        File.Copy(deb, Path.Combine(repo, Path.GetFileName(deb)));
+        var scan = ExternalCommand.Run("bash", ["-o", "pipefail", "-c", $"cd '{repo}' && dpkg-scanpackages . 2>/dev/null | xz > Packages.xz"]);
+        Assert.True(scan.ExitCode == 0, scan.StdErr);
+
+        var added = Json(Cli.Ok("index", "add", "--data-dir", DataDir, Path.Combine(repo, "Packages.xz"), "--json"));
+        Assert.Equal("apt-repository", (string)Sources(added).Single()["kind"]!);
+        Assert.Contains(Cli.Ok("index", "list", "--data-dir", DataDir).Lines, l => l.StartsWith("apt-repository", StringComparison.Ordinal));
+        using var index = ContentIndex.Open(DataDir);
+        var package = Assert.Single(index.PackagesOf(Assert.Single(index.Sources()).Id));
+        Assert.Equal(("gzip", Path.Combine(repo, Path.GetFileName(deb))), (package.Name, package.ArchiveLocation));
+    }
+
+    [Fact]
     public void Scan_indexes_the_disks_of_libvirt_domains()
     {
         var libvirt = Directory.CreateDirectory(Path.Combine(_dir, "qemu")).FullName;

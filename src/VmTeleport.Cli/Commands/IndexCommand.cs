@@ -39,7 +39,7 @@ public static class IndexCommand
     {
         var paths = new Argument<string[]>("PATH")
         {
-            Description = "Disk images (raw or qcow2), .deb files, or directories searched recursively for *.deb, *.qcow2, *.raw and *.img.",
+            Description = "Disk images (raw or qcow2), .deb files, directories searched recursively for *.deb, *.qcow2, *.raw and *.img, or an APT Packages index (Packages, Packages.gz, Packages.xz; a path or an http(s):// URL).",
             Arity = ArgumentArity.OneOrMore,
         };
         var json = JsonOption("Print what was added, replaced, skipped and failed as one JSON object.");
@@ -137,7 +137,11 @@ public static class IndexCommand
         var list = new List<(string, bool)>();
         foreach (var p in paths)
         {
-            if (Directory.Exists(p))
+            if (IsPackagesIndex(p))
+            {
+                list.Add((p, false));
+            }
+            else if (Directory.Exists(p))
             {
                 foreach (var f in Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
                 {
@@ -163,6 +167,11 @@ public static class IndexCommand
 
         return list;
     }
+
+    /// <summary>An APT Packages index: an http(s) URL, or a file named Packages, Packages.gz or Packages.xz.</summary>
+    private static bool IsPackagesIndex(string path) =>
+        path.StartsWith("http://", StringComparison.Ordinal) || path.StartsWith("https://", StringComparison.Ordinal) ||
+        Path.GetFileName(path) is "Packages" or "Packages.gz" or "Packages.xz";
 
     /// <summary>
     /// A file named *.deb, or any ar archive ("!&lt;arch&gt;\n"), is a .deb (so a damaged one is refused
@@ -202,8 +211,8 @@ public static class IndexCommand
                     end++;
                 }
 
-                var added = inputs[i].Deb
-                    ? index.AddDebs(inputs.Skip(i).Take(end - i).Select(d => d.Path), progress)
+                var added = inputs[i].Deb ? index.AddDebs(inputs.Skip(i).Take(end - i).Select(d => d.Path), progress)
+                    : IsPackagesIndex(inputs[i].Path) ? [index.AddAptRepository(inputs[i].Path)]
                     : index.AddImage(inputs[i].Path, progress);
                 i = end;
                 foreach (var r in added)

@@ -35,6 +35,7 @@ have flock || need+=(util-linux)
 # appliance is built by supermin from the host's kernel, which a container may not have.
 have virt-inspector || need+=(libguestfs-tools)
 ls /boot/vmlinuz-* >/dev/null 2>&1 || need+=(linux-image-amd64)
+have casync || need+=(casync) # bench/index-vs-casync.sh
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -8,5 +8,6 @@ var root = new RootCommand("VM Teleport: move powered-off VMs by sending only wh
     CatCommand.Create(),
     TreeCommand.Create(),
     InspectCommand.Create(),
+    IndexCommand.Create(),
 };
 return root.Parse(args).Invoke();

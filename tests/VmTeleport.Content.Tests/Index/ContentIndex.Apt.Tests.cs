@@ -76,13 +76,32 @@ public sealed class ContentIndexAptTests
             Assert.Equal(url, source.Location);
             Assert.All(index.PackagesOf(source.Id), p => Assert.StartsWith($"http://127.0.0.1:{port}/{p.Name}_", p.ArchiveLocation, StringComparison.Ordinal));
 
+            // On demand: one archive fetched over HTTP, checked, kept and indexed as a deb source.
+            var gzip = index.PackagesOf(source.Id).Single(p => p.Name == "gzip");
+            var fetched = index.FetchArchive(gzip);
+            Assert.Equal(AddOutcome.Added, fetched.Outcome);
+            Assert.Equal(SourceKind.Deb, fetched.Kind);
+            Assert.StartsWith(index.ArchiveDirectory, fetched.Location, StringComparison.Ordinal);
+            var deb = index.Sources().Single(s => s.Kind == SourceKind.Deb);
+            Assert.NotEmpty(index.FilesOf(deb.Id));
+            Assert.Equal(AddOutcome.Skipped, index.FetchArchive(gzip).Outcome);
+
+            // An archive that does not hash as the index says is refused and not kept.
+            var liar = index.PackagesOf(source.Id).Single(p => p.Name == "dash") with { ArchiveSha256 = new byte[32] };
+            var refused = index.FetchArchive(liar);
+            Assert.Equal(AddOutcome.Failed, refused.Outcome);
+            Assert.IsType<InvalidDataException>(refused.Exception);
+            Assert.Contains("does not match the Packages index", refused.Error, StringComparison.Ordinal);
+            Assert.Equal([Path.GetFileName(fetched.Location)], Directory.GetFiles(index.ArchiveDirectory).Select(Path.GetFileName));
+            Assert.Equal(2, index.Sources().Count);
+
             var broken = index.AddAptRepository($"http://127.0.0.1:{port}/Broken");
             Assert.Equal(AddOutcome.Failed, broken.Outcome);
             Assert.IsType<InvalidDataException>(broken.Exception);
             Assert.Contains("line 2", broken.Error, StringComparison.Ordinal);
             var missing = index.AddAptRepository($"http://127.0.0.1:{port}/absent/Packages.xz");
             Assert.IsType<IOException>(missing.Exception);
-            Assert.Single(index.Sources());
+            Assert.Equal(2, index.Sources().Count);
         }
         finally
         {

@@ -8,6 +8,8 @@ var root = new RootCommand("VM Teleport: move powered-off VMs by sending only wh
     CatCommand.Create(),
     TreeCommand.Create(),
     InspectCommand.Create(),
+    CandidatesCommand.Create(),
+    PlanCommand.Create(),
     IndexCommand.Create(),
 };
 return root.Parse(args).Invoke();

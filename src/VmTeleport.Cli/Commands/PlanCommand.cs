@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using VmTeleport.Content.Index;
+using VmTeleport.Content.Planning;
+
+namespace VmTeleport.Cli.Commands;
+
+/// <summary>
+/// `vmteleport plan SOURCE [--bandwidth RATE] [--json]`: where every byte of the source would come
+/// from given what the destination's index holds, what crosses the wire, and whether teleporting
+/// beats a plain compressed copy at that rate (docs/planning.md).
+/// </summary>
+public static class PlanCommand
+{
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        WriteIndented = true,
+    };
+
+    public static Command Create()
+    {
+        var image = CommonOptions.Image();
+        image.Description = "The source VM's disk image, IMAGE[@SNAPSHOT].";
+        var json = new Option<bool>("--json") { Description = "Print the plan document (docs/planning.md)." };
+        var bandwidth = new Option<string>("--bandwidth")
+        {
+            Description = $"The link's rate, e.g. 10MB/s, 80mbit, 1GB/s (default {Bandwidth.Default}, the report's link).",
+            HelpName = "RATE",
+            DefaultValueFactory = _ => Bandwidth.Default,
+        };
+        var dataDir = DataDirOption();
+        var threads = ThreadsOption();
+        var command = new Command("plan", "Plan a teleport: for every file and region of the source, its cheapest local source or the wire, and teleport-or-copy at the link's rate.")
+        {
+            image, json, bandwidth, dataDir, threads,
+        };
+        command.SetAction(r => CommandRunner.Run(() =>
+        {
+            double rate = Bandwidth.Parse(r.GetValue(bandwidth)!);
+            var dir = DataDirectory.Resolve(r.GetValue(dataDir));
+            var (source, readRate) = ReadSource(r.GetValue(image)!, r.GetValue(threads));
+            var write = LocalThroughput.Write(dir);
+            using var index = ContentIndex.Open(dir);
+            var plan = ProgressReporter.Run("planning", _ => TransferPlanner.Build(source, index, rate, readRate, write.WriteBytesPerSecond));
+            if (r.GetValue(json))
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(plan, Json));
+            }
+            else
+            {
+                Print(plan);
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    internal static Option<string?> DataDirOption() => new("--data-dir")
+    {
+        Description = $"Where the destination's content index lives (DIR/{ContentIndex.FileName}). Default: ${DataDirectory.Variable}, else /var/lib/vmteleport for root, ~/.local/share/vmteleport for others.",
+        HelpName = "DIR",
+    };
+
+    internal static Option<int> ThreadsOption() => new("--threads")
+    {
+        Description = "Files of the source read at the same time (default: one per CPU, at least 2).",
+        DefaultValueFactory = _ => Math.Max(2, Environment.ProcessorCount),
+    };
+
+    /// <summary>Walks and chunks the source; also returns the rate at which it read (bytes/s), the planner's estimate of local reads.</summary>
+    internal static (SourceContent Source, double ReadBytesPerSecond) ReadSource(string spec, int threads)
+    {
+        if (threads < 1)
+        {
+            throw new UsageException("--threads must be at least 1");
+        }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var source = ProgressReporter.Run("reading " + spec, report => SourceContent.Read(spec, threads, report));
+        long bytes = source.Items.Sum(i => i.Size);
+        return (source, Math.Max(1, bytes) / Math.Max(0.001, watch.Elapsed.TotalSeconds));
+    }
+
+    private static void Print(TransferPlan p)
+    {
+        string S(long b) => Size.Format(b);
+        Console.Out.WriteLine($"source:       {p.Source} ({p.Distro} {p.DistroVersion})");
+        Console.Out.WriteLine($"content:      {p.Files:N0} files, {p.Regions:N0} raw regions, {S(p.Bytes)}, {p.DistinctChunks:N0} distinct chunks");
+        foreach (var (kind, bytes) in p.LocalBytes.OrderByDescending(kv => kv.Value))
+        {
+            Console.Out.WriteLine($"local {kind,-8}{S(bytes),12}  ({p.LocalFiles.GetValueOrDefault(kind):N0} whole files)");
+        }
+
+        Console.Out.WriteLine($"duplicates:   {S(p.DuplicateBytes)}");
+        Console.Out.WriteLine($"wire:         {S(p.WireBytes)} ({p.WireChunks:N0} chunks, {S(p.WireRawBytes)} before compression)");
+        Console.Out.WriteLine($"plain copy:   {S(p.PlainCopy.CompressedBytes)} compressed of {S(p.PlainCopy.AllocatedBytes)} allocated ({p.PlainCopy.Method})");
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"decision:     {p.Decision}: {p.Reason}"));
+    }
+}

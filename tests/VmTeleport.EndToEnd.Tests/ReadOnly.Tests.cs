@@ -45,4 +45,40 @@ public sealed class ReadOnlyTests
         new[] { "snap.qcow2@1", "snap.qcow2@first", "snap-v2.qcow2@1" }
             .Select(s => Path.Combine(dir, s))
             .Where(s => File.Exists(s[..s.LastIndexOf('@')]));
+
+    [Fact]
+    public void The_fingerprint_sees_a_write_into_a_hole_but_not_preallocation()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"vmt-fp-{Guid.NewGuid():N}.img");
+        try
+        {
+            using (var f = new FileStream(file, FileMode.CreateNew))
+            {
+                f.SetLength(8 << 20);
+                f.Position = 1 << 20;
+                f.Write(new byte[] { 1, 2, 3 });
+            }
+
+            var mtime = File.GetLastWriteTimeUtc(file);
+            var first = ImageFingerprint.Of(file);
+            // fallocate makes unwritten extents: data or hole to SEEK_DATA depending on the page cache.
+            TestSupport.ExternalCommand.Check("fallocate", "-o", "2097152", "-l", "2097152", "--keep-size", file);
+            File.SetLastWriteTimeUtc(file, mtime);
+            TestSupport.ExternalCommand.Check("dd", $"if={file}", "of=/dev/null", "bs=1M", "skip=2", "count=2", "status=none");
+            Assert.Equal(first, ImageFingerprint.Of(file));
+
+            using (var f = new FileStream(file, FileMode.Open, FileAccess.Write))
+            {
+                f.Position = 5 << 20;
+                f.WriteByte(7);
+            }
+
+            File.SetLastWriteTimeUtc(file, mtime);
+            Assert.NotEqual(first, ImageFingerprint.Of(file));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

@@ -218,6 +218,16 @@ public sealed partial class ContentIndex
             progress?.Report(new IndexProgress(row.Snapshot is null ? row.Location : $"{row.Location}@{row.Snapshot}", items, bytes));
         }
 
+        // A VM that was started, or an image written while we read it, gives rows that describe no
+        // state the image ever had: refuse them (the transaction rolls back when the writer is
+        // disposed uncommitted).
+        var (sizeAfter, mtimeAfter) = SourceFingerprint.Stat(row.Location);
+        if (sizeAfter != row.Size || mtimeAfter != row.MtimeNs)
+        {
+            throw new IOException(
+                $"{row.Location} changed while it was indexed (size {row.Size} -> {sizeAfter}, mtime {row.MtimeNs} -> {mtimeAfter} ns): nothing of it was written; index it again when nothing writes to it");
+        }
+
         writer.Commit();
         return new AddResult
         {

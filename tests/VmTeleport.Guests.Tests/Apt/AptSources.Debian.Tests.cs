@@ -30,11 +30,22 @@ public sealed class AptSourcesDebianTests
             .Where(x => x.text.StartsWith("deb ", StringComparison.Ordinal))
             .ToList();
         Assert.Equal(3, expectedLines.Count);
-        Assert.Equal(expectedLines.Select(x => x.line), config.Sources.Select(s => s.Line));
+        var main = config.Sources.Where(s => s.File == "/etc/apt/sources.list").ToList();
+        Assert.Equal(expectedLines.Select(x => x.line), main.Select(s => s.Line));
         Assert.Equal(
             expectedLines.Select(x => x.text),
-            config.Sources.Select(s => $"{s.Types[0]} {s.Uris[0]} {s.Suites[0]} {string.Join(' ', s.Components)}"));
-        Assert.All(config.Sources, s => Assert.Equal(("/etc/apt/sources.list", "one-line", true), (s.File, s.Format, s.Enabled)));
+            main.Select(s => $"{s.Types[0]} {s.Uris[0]} {s.Suites[0]} {string.Join(' ', s.Components)}"));
+        Assert.All(main, s => Assert.Equal(("one-line", true), (s.Format, s.Enabled)));
+
+        // The third-party repository the fixture adds in both formats, each with its keyring.
+        var extra = Assert.Single(config.Sources, s => s.File == "/etc/apt/sources.list.d/vmteleport-extra.sources");
+        Assert.Equal(("deb822", "http://apt.fixture.example/debian", "bookworm"), (extra.Format, extra.Uris.Single(), extra.Suites.Single()));
+        Assert.Equal(["main", "contrib"], extra.Components);
+        Assert.Equal(["/etc/apt/keyrings/vmteleport-extra.gpg"], extra.SignedBy);
+        var legacy = Assert.Single(config.Sources, s => s.File == "/etc/apt/sources.list.d/legacy.list");
+        Assert.Equal(("one-line", "http://legacy.fixture.example/debian"), (legacy.Format, legacy.Uris.Single()));
+        Assert.Equal(["/usr/share/keyrings/debian-archive-keyring.gpg"], legacy.SignedBy);
+        Assert.Equal(5, config.Sources.Count);
 
         var expectedKeyrings = Directory.GetFiles(Path.Combine(mount.MountPoint, "etc/apt/trusted.gpg.d"))
             .Order(StringComparer.Ordinal)
@@ -44,7 +55,15 @@ public sealed class AptSourcesDebianTests
                 Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f)))))
             .ToList();
         Assert.NotEmpty(expectedKeyrings);
-        Assert.Equal(expectedKeyrings, config.Keyrings.Select(k => (k.Path, k.Size, k.Sha256!)));
-        Assert.All(config.Keyrings, k => Assert.Equal(("openpgp-armored", "global"), (k.Format, Assert.Single(k.ReferencedBy))));
+        var global = config.Keyrings.Where(k => k.ReferencedBy.Contains("global")).ToList();
+        Assert.Equal(expectedKeyrings, global.Select(k => (k.Path, k.Size, k.Sha256!)));
+        Assert.All(global, k => Assert.Equal(("openpgp-armored", "global"), (k.Format, Assert.Single(k.ReferencedBy))));
+        foreach (var (path, source) in new[] { ("/etc/apt/keyrings/vmteleport-extra.gpg", extra.File), ("/usr/share/keyrings/debian-archive-keyring.gpg", legacy.File) })
+        {
+            var k = Assert.Single(config.Keyrings, k => k.Path == path);
+            var onDisk = File.ReadAllBytes(mount.MountPoint + path);
+            Assert.Equal((onDisk.LongLength, Convert.ToHexStringLower(SHA256.HashData(onDisk))), (k.Size, k.Sha256!));
+            Assert.Contains(source, k.ReferencedBy);
+        }
     }
 }

@@ -129,4 +129,41 @@ public sealed class PlanCommandsTests : IDisposable
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("bandwidth", r.StdErr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Archives_of_the_source_packages_are_fetched_from_an_apt_repository_and_used_as_if_local()
+    {
+        var debs = Fixtures.Path("debian", "debs");
+        var picked = new[] { "base-files_", "openssh-client_", "e2fsprogs_" }
+            .Select(prefix => Directory.GetFiles(debs, prefix + "*.deb").Single()).ToList();
+        var repo = Directory.CreateDirectory(Path.Combine(_dir, "repo")).FullName;
+        foreach (var deb in picked)
+        {
+            File.Copy(deb, Path.Combine(repo, Path.GetFileName(deb)));
+        }
+
+        var r = ExternalCommand.Run("bash", ["-c", $"cd '{repo}' && dpkg-scanpackages --multiversion . /dev/null > Packages"]);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        var image = Fixtures.Path("debian", "debian12.qcow2");
+
+        var viaRepo = Path.Combine(_dir, "via-repo");
+        Cli.Ok("index", "add", "--data-dir", viaRepo, Path.Combine(repo, "Packages"));
+        using var fetched = JsonDocument.Parse(Cli.Ok("plan", image, "--data-dir", viaRepo, "--json").StdOut);
+        var direct = Path.Combine(_dir, "direct");
+        Cli.Ok(["index", "add", "--data-dir", direct, .. picked]);
+        using var local = JsonDocument.Parse(Cli.Ok("plan", image, "--data-dir", direct, "--json", "--no-fetch").StdOut);
+
+        var f = fetched.RootElement;
+        Assert.Equal(3, f.GetProperty("archives_fetched").GetProperty("fetched").GetInt32());
+        Assert.Equal(picked.Sum(p => new FileInfo(p).Length), f.GetProperty("archives_fetched").GetProperty("bytes").GetInt64());
+        Assert.True(f.GetProperty("local_bytes").GetProperty("deb").GetInt64() > 1 << 20);
+        var l = local.RootElement;
+        Assert.Equal(JsonValueKind.Null, l.GetProperty("archives_fetched").ValueKind);
+        foreach (var key in new[] { "wire_raw_bytes", "duplicate_bytes", "wire_chunks" })
+        {
+            Assert.Equal(l.GetProperty(key).GetInt64(), f.GetProperty(key).GetInt64());
+        }
+
+        Assert.Equal(l.GetProperty("local_bytes").GetProperty("deb").GetInt64(), f.GetProperty("local_bytes").GetProperty("deb").GetInt64());
+    }
 }

@@ -33,9 +33,13 @@ public static class PlanCommand
         };
         var dataDir = DataDirOption();
         var threads = ThreadsOption();
+        var noFetch = new Option<bool>("--no-fetch")
+        {
+            Description = "Do not fetch the archives of the source's packages from indexed APT repositories (by default they are fetched, checked and indexed first).",
+        };
         var command = new Command("plan", "Plan a teleport: for every file and region of the source, its cheapest local source or the wire, and teleport-or-copy at the link's rate.")
         {
-            image, json, bandwidth, dataDir, threads,
+            image, json, bandwidth, dataDir, threads, noFetch,
         };
         command.SetAction(r => CommandRunner.Run(() =>
         {
@@ -44,7 +48,17 @@ public static class PlanCommand
             var (source, readRate) = ReadSource(r.GetValue(image)!, r.GetValue(threads));
             var write = LocalThroughput.Write(dir);
             using var index = ContentIndex.Open(dir);
-            var plan = ProgressReporter.Run("planning", _ => TransferPlanner.Build(source, index, rate, readRate, write.WriteBytesPerSecond));
+            ArchiveFetch? fetched = null;
+            if (!r.GetValue(noFetch))
+            {
+                fetched = ProgressReporter.Run("fetching package archives", _ => ArchiveFetch.ForSource(index, source.Packages));
+                foreach (var failure in fetched.Failed)
+                {
+                    Console.Error.WriteLine($"vmteleport: could not fetch {failure}");
+                }
+            }
+
+            var plan = ProgressReporter.Run("planning", _ => TransferPlanner.Build(source, index, rate, readRate, write.WriteBytesPerSecond)) with { ArchivesFetched = fetched };
             if (r.GetValue(json))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(plan, Json));
@@ -96,6 +110,11 @@ public static class PlanCommand
         }
 
         Console.Out.WriteLine($"duplicates:   {S(p.DuplicateBytes)}");
+        if (p.ArchivesFetched is { Fetched: > 0 } f)
+        {
+            Console.Out.WriteLine($"fetched:      {f.Fetched:N0} package archives ({S(f.Bytes)}) from APT repositories");
+        }
+
         Console.Out.WriteLine($"wire:         {S(p.WireBytes)} ({p.WireChunks:N0} chunks, {S(p.WireRawBytes)} before compression)");
         Console.Out.WriteLine($"plain copy:   {S(p.PlainCopy.CompressedBytes)} compressed of {S(p.PlainCopy.AllocatedBytes)} allocated ({p.PlainCopy.Method})");
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"decision:     {p.Decision}: {p.Reason}"));

@@ -53,6 +53,9 @@ public sealed record TransferPlan
     /// <summary>What crosses the wire: those chunks compressed as the transfer sends them.</summary>
     public required long WireBytes { get; init; }
 
+    /// <summary>Archives fetched from indexed APT repositories for this plan (null when not asked to).</summary>
+    public ArchiveFetch? ArchivesFetched { get; init; }
+
     public required PlainCopy PlainCopy { get; init; }
 
     public required CostModel Cost { get; init; }

@@ -10,6 +10,7 @@ var root = new RootCommand("VM Teleport: move powered-off VMs by sending only wh
     InspectCommand.Create(),
     CandidatesCommand.Create(),
     PlanCommand.Create(),
+    DeployCommand.Create(),
     IndexCommand.Create(),
 };
 return root.Parse(args).Invoke();

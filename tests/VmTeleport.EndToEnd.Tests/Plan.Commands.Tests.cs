@@ -96,6 +96,14 @@ public sealed class PlanCommandsTests : IDisposable
         Assert.Equal(p.GetProperty("bytes").GetInt64(), p.GetProperty("wire_raw_bytes").GetInt64() + p.GetProperty("duplicate_bytes").GetInt64());
         Assert.Equal(10_000_000d, p.GetProperty("cost").GetProperty("bandwidth_bytes_per_second").GetDouble());
         Assert.False(string.IsNullOrEmpty(p.GetProperty("reason").GetString()));
+
+        // The plain copy it compares with: zstd -3 of the disk, as a user would send it.
+        var raw = Path.Combine(_dir, "demo.raw");
+        ExternalCommand.Check("qemu-img", "convert", "-O", "raw", demo, raw);
+        var zstd = ExternalCommand.Run("bash", ["-c", $"zstd -3 -q -c '{raw}' | wc -c"]);
+        long reference = long.Parse(zstd.StdOut.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        long estimate = p.GetProperty("plain_copy").GetProperty("compressed_bytes").GetInt64();
+        Assert.InRange(estimate, reference * 8 / 10, reference * 12 / 10);
     }
 
     [Fact]

@@ -68,7 +68,10 @@ public static class WireSizer
         return batch.Finish();
     }
 
-    /// <summary>zstd -3 of <see cref="Samples"/> evenly spaced 1 MiB pieces of allocated data, scaled to all of it.</summary>
+    /// <summary>
+    /// zstd -3 of the image's allocated data: all of it when it is at most <see cref="Samples"/> MiB,
+    /// else <see cref="Samples"/> evenly spaced 1 MiB runs of it (each may span extents), scaled.
+    /// </summary>
     public static PlainCopy EstimatePlainCopy(string spec)
     {
         using var disk = DiskImage.Open(spec);
@@ -82,28 +85,46 @@ public static class WireSizer
         using var compressor = new Compressor(Level);
         var buffer = new byte[SampleBytes];
         long sampled = 0, compressed = 0;
-        long stride = Math.Max(SampleBytes, allocated / Samples);
+        bool whole = allocated <= (long)Samples * SampleBytes;
+        long stride = whole ? SampleBytes : allocated / Samples;
         for (long at = 0; at < allocated; at += stride)
         {
-            // Map a position in the allocated data to a disk offset.
-            long skip = at;
-            foreach (var e in data)
-            {
-                if (skip < e.Length)
-                {
-                    int n = (int)Math.Min(SampleBytes, e.Length - skip);
-                    disk.ReadAt(e.Offset + skip, buffer.AsSpan(0, n));
-                    sampled += n;
-                    compressed += compressor.Wrap(buffer.AsSpan(0, n)).Length;
-                    break;
-                }
+            int n = ReadAllocated(disk, data, at, buffer);
+            sampled += n;
+            compressed += compressor.Wrap(buffer.AsSpan(0, n)).Length;
+        }
 
+        long estimate = whole ? compressed : (long)Math.Round(allocated * ((double)compressed / sampled));
+        var method = whole
+            ? $"zstd -{Level} of all {allocated} allocated bytes in 1 MiB pieces"
+            : $"zstd -{Level} of {Samples} runs of 1 MiB spread evenly over the allocated data, scaled";
+        return new PlainCopy(allocated, estimate, sampled, method);
+    }
+
+    /// <summary>Fills <paramref name="buffer"/> from the allocated bytes starting at logical position <paramref name="at"/> (allocated data only, in disk order).</summary>
+    private static int ReadAllocated(IBlockSource disk, List<DiskExtent> data, long at, byte[] buffer)
+    {
+        int filled = 0;
+        long skip = at;
+        foreach (var e in data)
+        {
+            if (skip >= e.Length)
+            {
                 skip -= e.Length;
+                continue;
+            }
+
+            int n = (int)Math.Min(buffer.Length - filled, e.Length - skip);
+            disk.ReadAt(e.Offset + skip, buffer.AsSpan(filled, n));
+            filled += n;
+            skip = 0;
+            if (filled == buffer.Length)
+            {
+                break;
             }
         }
 
-        long estimate = (long)Math.Round(allocated * ((double)compressed / sampled));
-        return new PlainCopy(allocated, estimate, sampled, $"zstd -{Level} of {sampled >> 20} MiB sampled evenly from the allocated data, scaled");
+        return filled;
     }
 
     private static Stream OpenFile(IBlockSource disk, Dictionary<int, IFileSystem> filesystems, ContentItem item)

@@ -48,7 +48,7 @@ public sealed record DiskLayout(long DiskSize, IReadOnlyList<ExtVolume> Volumes,
         return new BlockSlice(disk, offset, length, $"{disk.Description} partition {volume}");
     }
 
-    private static (long Offset, long Length) VolumeExtent(IBlockSource disk, int volume)
+    internal static (long Offset, long Length) VolumeExtent(IBlockSource disk, int volume)
     {
         if (volume == 0)
         {
@@ -61,7 +61,7 @@ public sealed record DiskLayout(long DiskSize, IReadOnlyList<ExtVolume> Volumes,
     }
 
     /// <summary>Ext volumes that hold no regular file at all still need re-creating.</summary>
-    private static IEnumerable<int> ExtVolumeNumbers(IBlockSource disk)
+    internal static IEnumerable<int> ExtVolumeNumbers(IBlockSource disk)
     {
         var table = PartitionTable.Read(disk);
         var numbers = table.Scheme == PartitionScheme.None ? [0] : table.Partitions.Select(p => p.Number).ToList();

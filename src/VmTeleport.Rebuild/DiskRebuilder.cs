@@ -85,7 +85,7 @@ public static class DiskRebuilder
 
                 Phase($"stage volume {volume.Number}");
                 ExtFormatter.Format(volume, staging, raw);
-                Directory.Delete(staging, recursive: true);
+                RemoveTree(staging);
                 Phase($"mkfs volume {volume.Number}");
                 fixups += Fix(volume, raw, work);
                 Phase($"fixups volume {volume.Number}");
@@ -122,7 +122,7 @@ public static class DiskRebuilder
             File.Delete(raw);
             if (Directory.Exists(work))
             {
-                Directory.Delete(work, recursive: true);
+                RemoveTree(work);
             }
         }
 
@@ -139,6 +139,9 @@ public static class DiskRebuilder
             Phases = phases,
         };
     }
+
+    /// <summary>rm -rf: guest names need not be UTF-8, which .NET's directory enumeration cannot name.</summary>
+    private static void RemoveTree(string path) => ExternalTool.Run("rm", ["-rf", "--one-file-system", "--", path]);
 
     private static int Fix(ExtVolume volume, string raw, string work)
     {

@@ -15,7 +15,7 @@ public static class ExtFormatter
         ArgumentNullException.ThrowIfNull(volume);
         var p = volume.Parameters;
         var features = p.Features.Where(f => !ExtParameters.StateFeatures.Contains(f)).ToList();
-        var unknown = features.FirstOrDefault(f => f.Length > 1 && f[1] == 'x' || f.StartsWith("FEATURE_", StringComparison.Ordinal));
+        var unknown = features.FirstOrDefault(f => f.StartsWith("FEATURE_", StringComparison.Ordinal));
         if (unknown is not null)
         {
             throw new NotSupportedException($"volume {volume.Number}: ext feature {unknown} is unknown to the rebuild");

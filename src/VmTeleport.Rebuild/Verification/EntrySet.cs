@@ -5,7 +5,7 @@ namespace VmTeleport.Rebuild.Verification;
 
 /// <summary>
 /// The entries of one filesystem (or a guest's merged view) as comparable records: each tree
-/// line's fields (docs/tree-format.md) as JSON text by name, keyed by path. Inode numbers differ
+/// line's fields (docs/tree-format.md) as JSON text by name, keyed by the path as JSON text (as the line spells it, quotes included). Inode numbers differ
 /// between a source and its rebuild, so <c>inode</c> is dropped and hard links are compared
 /// instead: a non-directory with nlink &gt; 1 gets <c>link</c>, the first path (walk order) of its inode.
 /// Manifest-only keys (<c>class</c>, <c>package</c>) are dropped too.
@@ -46,7 +46,9 @@ public sealed class EntrySet
                 throw new InvalidDataException($"{where} line {number}: no \"path\" or \"type\"");
             }
 
-            var path = JsonSerializer.Deserialize<string>(pathJson)!;
+            // Keyed by the path's JSON text: names that are not UTF-8 hold lone surrogates
+            // (\udcff), which System.Text.Json will not decode.
+            var path = pathJson;
             if (fields.TryGetValue("inode", out var inode) && type != "\"dir\"" && fields.TryGetValue("nlink", out var nlink) && nlink != "1")
             {
                 fields["link"] = firstPath.TryAdd(inode, pathJson) ? pathJson : firstPath[inode];

@@ -35,7 +35,7 @@ public sealed class DiskRebuilderFixturesTests : IDisposable
         Assert.False(File.Exists(output + ".partial"));
         Assert.True(result.Files > 0);
         Assert.Equal(0, ExternalCommand.Run("qemu-img", ["check", output]).ExitCode);
-        Assert.True(TreeComparison.Compare(output, image, 2).Exact);
+        Assert.True(ImageVerification.Compare(output, image, 2).Exact);
 
         var rawSource = RebuildHarness.ToRaw(image, _dir);
         var rawOutput = RebuildHarness.ToRaw(output, _dir);
@@ -59,7 +59,7 @@ public sealed class DiskRebuilderFixturesTests : IDisposable
         var output = Path.Combine(_dir, "snap.qcow2");
         var (_, report) = RebuildHarness.Rebuild(image, output);
         Assert.True(report.Exact, string.Join("\n", report.Differences));
-        Assert.False(TreeComparison.Compare(Fixtures.Path("demo", "demo.qcow2"), output, 2).Exact);
+        Assert.False(ImageVerification.Compare(Fixtures.Path("demo", "demo.qcow2"), output, 2).Exact);
     }
 
     /// <summary>What walk.py does not show: inode flags (immutable, …) and atime/ctime/crtime with nanoseconds.</summary>

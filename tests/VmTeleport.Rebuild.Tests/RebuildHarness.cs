@@ -15,7 +15,7 @@ internal static class RebuildHarness
         ComparisonReport? report = null;
         var result = DiskRebuilder.Rebuild(layout, provider, output, partial =>
         {
-            report = TreeComparison.Compare(image, partial, 2);
+            report = ImageVerification.Compare(image, partial, 2);
             return report.Exact;
         });
         return (result, report!);

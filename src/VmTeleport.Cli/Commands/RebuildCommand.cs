@@ -38,7 +38,7 @@ public static class RebuildCommand
         ComparisonReport? report = null;
         var result = DiskRebuilder.Rebuild(layout, provider, output, partial =>
         {
-            report = TreeComparison.Compare(image, partial, threads, cap: 20);
+            report = ImageVerification.Compare(image, partial, threads, cap: 20);
             return report.Exact;
         });
         if (json)

@@ -28,7 +28,7 @@ public static class VerifyCommand
 
     private static int Run(string source, string target, bool json, int max, int threads)
     {
-        var report = TreeComparison.Compare(source, target, threads, max);
+        var report = ImageVerification.Compare(source, target, threads, max);
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new

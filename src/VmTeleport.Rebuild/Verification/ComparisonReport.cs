@@ -1,6 +1,6 @@
 namespace VmTeleport.Rebuild.Verification;
 
-/// <summary>The verdict of <see cref="TreeComparison"/>: exact only when nothing differs.</summary>
+/// <summary>The verdict of <see cref="ImageVerification"/>: exact only when nothing differs.</summary>
 public sealed record ComparisonReport
 {
     public required bool Exact { get; init; }

@@ -14,7 +14,7 @@ namespace VmTeleport.Rebuild.Verification;
 /// ext volumes (1 MiB windows of non-zero 4 KiB blocks). An image and a manifest: the image's
 /// merged guest view against the manifest's lines. Two manifests: line against line.
 /// </summary>
-public static class TreeComparison
+public static class ImageVerification
 {
     private const int Window = 1 << 20;
 

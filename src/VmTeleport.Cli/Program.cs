@@ -12,5 +12,7 @@ var root = new RootCommand("VM Teleport: move powered-off VMs by sending only wh
     PlanCommand.Create(),
     DeployCommand.Create(),
     IndexCommand.Create(),
+    RebuildCommand.Create(),
+    VerifyCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -1,0 +1,65 @@
+using System.Globalization;
+
+namespace VmTeleport.Rebuild;
+
+/// <summary>
+/// Re-creates an ext filesystem with <c>mkfs.ext4 -d STAGING</c> straight into the output raw
+/// file at the volume's offset (<c>-E offset=</c>), with the source's UUID, label, hash seed,
+/// block and inode size, inode count, blocks per group, flex group size, journal size, reserved
+/// blocks and exactly its feature set (<c>-O none,…</c>, so mke2fs.conf adds nothing).
+/// </summary>
+public static class ExtFormatter
+{
+    public static IReadOnlyList<string> Arguments(ExtVolume volume, string staging, string output)
+    {
+        ArgumentNullException.ThrowIfNull(volume);
+        var p = volume.Parameters;
+        var features = p.Features.Where(f => !ExtParameters.StateFeatures.Contains(f)).ToList();
+        var unknown = features.FirstOrDefault(f => f.StartsWith("FEATURE_", StringComparison.Ordinal));
+        if (unknown is not null)
+        {
+            throw new NotSupportedException($"volume {volume.Number}: ext feature {unknown} is unknown to the rebuild");
+        }
+
+        var extended = new List<string>
+        {
+            $"offset={volume.Offset.ToString(CultureInfo.InvariantCulture)}",
+            $"hash_seed={p.HashSeed}",
+            "nodiscard",
+            "lazy_itable_init=0",
+            "lazy_journal_init=0",
+        };
+        if (p.FilenameEncoding == 1)
+        {
+            extended.Add("encoding=utf8");
+        }
+
+        var args = new List<string>
+        {
+            "-q", "-F", "-t", p.Type,
+            "-U", p.Uuid.ToString(),
+            "-L", p.Label,
+            "-b", p.BlockSize.ToString(CultureInfo.InvariantCulture),
+            "-I", p.InodeSize.ToString(CultureInfo.InvariantCulture),
+            "-N", p.InodeCount.ToString(CultureInfo.InvariantCulture),
+            "-g", p.BlocksPerGroup.ToString(CultureInfo.InvariantCulture),
+            "-O", "none" + string.Concat(features.Select(f => "," + f)),
+            "-m", (100.0 * p.ReservedBlockCount / p.BlockCount).ToString("0.######", CultureInfo.InvariantCulture),
+        };
+        if (features.Contains("flex_bg"))
+        {
+            args.AddRange(["-G", (1 << p.LogGroupsPerFlex).ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        if (features.Contains("has_journal") && p.JournalSize > 0)
+        {
+            args.AddRange(["-J", $"size={Math.Max(1, p.JournalSize >> 20).ToString(CultureInfo.InvariantCulture)}"]);
+        }
+
+        args.AddRange(["-E", string.Join(',', extended), "-d", staging, output, p.BlockCount.ToString(CultureInfo.InvariantCulture)]);
+        return args;
+    }
+
+    public static void Format(ExtVolume volume, string staging, string output) =>
+        ExternalTool.Run("mkfs.ext4", Arguments(volume, staging, output), new Dictionary<string, string> { ["MKE2FS_CONFIG"] = "/dev/null" });
+}

@@ -114,6 +114,9 @@ public sealed partial class AgentClient : IDisposable
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
+        // A request made by hand does not take the client's defaults: HTTP/2 and nothing else.
+        request.Version = HttpVersion.Version20;
+        request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
         HttpResponseMessage response;
         try
         {

@@ -11,5 +11,7 @@ var root = new RootCommand("VM Teleport: move powered-off VMs by sending only wh
     CandidatesCommand.Create(),
     PlanCommand.Create(),
     IndexCommand.Create(),
+    ServeCommand.Create(),
+    FetchCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -30,7 +30,7 @@ public sealed class TestAgent : IAsyncDisposable
 
     public string StoreDir => Path.Combine(Directory, "client", "chunks");
 
-    public static async Task<TestAgent> StartAsync(Func<string, ChunkId, byte[], byte[]>? serving = null, int frameBytes = 1 << 20)
+    public static async Task<TestAgent> StartAsync(Func<string, ChunkId, byte[], byte[]>? serving = null, int frameBytes = 1 << 20, string? image = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "vmt-transfer-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(dir);
@@ -49,7 +49,7 @@ public sealed class TestAgent : IAsyncDisposable
         };
         var agent = await SourceAgent.StartAsync(new AgentOptions
         {
-            Images = [ServedImage.Parse(DemoImage)],
+            Images = [ServedImage.Parse("demo=" + (image ?? DemoImage))],
             Listen = new IPEndPoint(IPAddress.Loopback, 0),
             Token = new BearerToken(Token),
             Certificate = AgentCertificate.LoadOrCreate(Path.Combine(dir, "agent")),

@@ -197,6 +197,34 @@ public sealed class TransferFaultsTests
     }
 
     [Fact]
+    public async Task An_image_changed_after_its_manifest_was_fetched_is_refused_with_409_and_nothing_stored()
+    {
+        var copy = Path.Combine(Path.GetTempPath(), "vmt-changing-" + Guid.NewGuid().ToString("N") + ".qcow2");
+        File.Copy(TestAgent.DemoImage, copy);
+        try
+        {
+            await using var served = await TestAgent.StartAsync(image: copy);
+            using var client = served.Client();
+            var manifest = await client.ManifestAsync("demo");
+            File.SetLastWriteTimeUtc(copy, File.GetLastWriteTimeUtc(copy).AddSeconds(5));
+            var store = new DirectoryChunkStore(served.StoreDir);
+            var e = await Assert.ThrowsAsync<AgentStateException>(() => client.FetchChunksAsync(manifest, manifest.DistinctChunks(), store));
+            Assert.Contains("changed since the manifest", e.Message, StringComparison.Ordinal);
+            Assert.Empty(store.Enumerate());
+
+            // The manifest fetched again names the new state, and its chunks come.
+            var fresh = await client.ManifestAsync("demo");
+            Assert.NotEqual(manifest.ImageState, fresh.ImageState);
+            var result = await client.FetchChunksAsync(fresh, fresh.DistinctChunks(), store);
+            Assert.Equal(fresh.DistinctChunks().Count, result.Fetched);
+        }
+        finally
+        {
+            File.Delete(copy);
+        }
+    }
+
+    [Fact]
     public void A_token_file_readable_by_others_or_empty_is_refused()
     {
         var file = Path.GetTempFileName();

@@ -14,5 +14,7 @@ var root = new RootCommand("VM Teleport: move powered-off VMs by sending only wh
     IndexCommand.Create(),
     RebuildCommand.Create(),
     VerifyCommand.Create(),
+    ServeCommand.Create(),
+    FetchCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -38,7 +38,7 @@ public static class VerifyCommand
                 entries_compared = report.EntriesCompared,
                 difference_count = report.DifferenceCount,
                 differences_by_field = report.DifferencesByField,
-                differences = report.Differences.Select(d => new { scope = d.Scope, path = d.Path, field = d.Field, source = d.Source, target = d.Target }),
+                differences = report.Differences.Select(d => new { scope = d.Scope, path = d.Path, field = d.Field, source = RawJson(d.Source), target = RawJson(d.Target) }),
             }));
         }
         else
@@ -55,4 +55,8 @@ public static class VerifyCommand
 
         return report.Exact ? ExitCodes.Success : ExitCodes.Failure;
     }
+
+    /// <summary>Values are raw JSON fragments of the tree format (strings quoted, numbers bare): emitted as JSON values, not as strings holding JSON.</summary>
+    private static System.Text.Json.Nodes.JsonNode? RawJson(string? fragment) =>
+        fragment is null ? null : System.Text.Json.Nodes.JsonNode.Parse(fragment);
 }

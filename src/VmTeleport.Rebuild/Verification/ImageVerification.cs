@@ -119,13 +119,17 @@ public static class ImageVerification
         return EntrySet.FromFileSystem(view, threads);
     }
 
+    /// <summary>Entry keys are the tree line's raw JSON path; differences name the path itself.</summary>
+    private static string PlainPath(string raw) =>
+        raw.StartsWith('"') ? System.Text.Json.JsonSerializer.Deserialize<string>(raw) ?? raw : raw;
+
     private static long CompareEntries(string scope, EntrySet a, EntrySet b, Action<Difference> add)
     {
         foreach (var (path, fa) in a.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
             if (!b.Entries.TryGetValue(path, out var fb))
             {
-                add(new Difference(scope, path, "missing", fa["type"], null));
+                add(new Difference(scope, PlainPath(path), "missing", fa["type"], null));
                 continue;
             }
 
@@ -135,14 +139,14 @@ public static class ImageVerification
                 var y = fb.GetValueOrDefault(key);
                 if (x != y)
                 {
-                    add(new Difference(scope, path, key, x, y));
+                    add(new Difference(scope, PlainPath(path), key, x, y));
                 }
             }
         }
 
         foreach (var (path, fb) in b.Entries.Where(e => !a.Entries.ContainsKey(e.Key)).OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            add(new Difference(scope, path, "extra", null, fb["type"]));
+            add(new Difference(scope, PlainPath(path), "extra", null, fb["type"]));
         }
 
         return a.Entries.Count;

@@ -19,6 +19,24 @@ public sealed class PartitionTable
     public IReadOnlyList<string> Notes { get; init; } = [];
 
     /// <summary>
+    /// The block source of volume <paramref name="number"/> as manifests name volumes: 0 is the
+    /// whole disk (a filesystem without a partition table), any other number that partition.
+    /// A number the table does not have throws <see cref="InvalidDataException"/>.
+    /// </summary>
+    public IBlockSource Volume(IBlockSource disk, int number)
+    {
+        ArgumentNullException.ThrowIfNull(disk);
+        if (number == 0)
+        {
+            return disk;
+        }
+
+        var p = Partitions.FirstOrDefault(p => p.Number == number)
+            ?? throw new InvalidDataException($"{disk.Description}: no partition {number} in the partition table");
+        return new BlockSlice(disk, p.Offset, p.Length, $"{disk.Description} partition {number}");
+    }
+
+    /// <summary>
     /// Reads the table of <paramref name="disk"/> (512-byte sectors). A disk without a recognisable
     /// table yields <see cref="PartitionScheme.None"/>; a corrupt one throws <see cref="InvalidDataException"/>.
     /// An MBR with a 0xEE record is a protective MBR: the GPT behind it is read instead.

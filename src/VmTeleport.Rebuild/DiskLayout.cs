@@ -36,17 +36,8 @@ public sealed record DiskLayout(long DiskSize, IReadOnlyList<ExtVolume> Volumes,
     }
 
     /// <summary>The block source of a volume: the whole disk for 0, else the partition.</summary>
-    public static IBlockSource VolumeSource(IBlockSource disk, int volume)
-    {
-        ArgumentNullException.ThrowIfNull(disk);
-        if (volume == 0)
-        {
-            return disk;
-        }
-
-        var (offset, length) = VolumeExtent(disk, volume);
-        return new BlockSlice(disk, offset, length, $"{disk.Description} partition {volume}");
-    }
+    public static IBlockSource VolumeSource(IBlockSource disk, int volume) =>
+        PartitionTable.Read(disk).Volume(disk, volume);
 
     internal static (long Offset, long Length) VolumeExtent(IBlockSource disk, int volume)
     {

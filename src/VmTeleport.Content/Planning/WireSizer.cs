@@ -132,15 +132,7 @@ public static class WireSizer
         int volume = item.Volume ?? 0;
         if (!filesystems.TryGetValue(volume, out var fs))
         {
-            IBlockSource slice = disk;
-            if (volume != 0)
-            {
-                var table = PartitionTable.Read(disk);
-                var p = table.Partitions.Single(p => p.Number == volume);
-                slice = new BlockSlice(disk, p.Offset, p.Length, $"{disk.Description} partition {volume}");
-            }
-
-            fs = FileSystemProbe.Open(slice);
+            fs = FileSystemProbe.Open(PartitionTable.Read(disk).Volume(disk, volume));
             filesystems[volume] = fs;
         }
 

@@ -125,15 +125,7 @@ internal sealed class ImageState : IDisposable
                 return fs;
             }
 
-            IBlockSource source = Disk;
-            if (volume != 0)
-            {
-                var p = _table.Partitions.FirstOrDefault(p => p.Number == volume)
-                    ?? throw new InvalidDataException($"{Disk.Description}: partition {volume} named by the manifest is not in the partition table any more");
-                source = new BlockSlice(Disk, p.Offset, p.Length, $"{Disk.Description} partition {volume}");
-            }
-
-            fs = FileSystemProbe.Open(source);
+            fs = FileSystemProbe.Open(_table.Volume(Disk, volume));
             _fileSystems[volume] = fs;
             return fs;
         }

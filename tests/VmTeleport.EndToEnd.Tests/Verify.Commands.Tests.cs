@@ -14,15 +14,8 @@ public sealed class VerifyCommandsTests : IDisposable
 
     private static string Demo => Fixtures.Path("demo", "demo.qcow2");
 
-    private Dictionary<string, string> KernelHashes(string? snapshot)
-    {
-        var raw = Path.Combine(_dir, $"{snapshot ?? "now"}.raw");
-        ExternalCommand.Check("qemu-img", snapshot is null ? ["convert", "-O", "raw", Demo, raw] : ["convert", "-O", "raw", "-l", $"snapshot.name={snapshot}", Demo, raw]);
-        using var mount = LoopMount.Raw(raw, 1 << 20);
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 };
-        return new DirectoryInfo(mount.MountPoint).EnumerateFiles("*", options).Where(f => f.LinkTarget is null)
-            .ToDictionary(f => f.FullName[mount.MountPoint.Length..], f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f.FullName))));
-    }
+    private Dictionary<string, string> KernelHashes(string? snapshot) =>
+        KernelFiles.Read(Demo, snapshot, _dir).ToDictionary(f => f.Path, f => Convert.ToHexStringLower(SHA256.HashData(f.Content)));
 
     [Fact]
     public void An_image_is_exact_against_itself_and_its_snapshot_differs_where_the_kernel_sees_it_differ()

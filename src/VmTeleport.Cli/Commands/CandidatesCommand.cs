@@ -17,7 +17,7 @@ public static class CandidatesCommand
         var image = CommonOptions.Image();
         image.Description = "The source VM's disk image, IMAGE[@SNAPSHOT].";
         var json = new Option<bool>("--json") { Description = "Print a JSON array, best first: image, snapshot, bytes_needed, packages_to_add, packages_to_remove, …" };
-        var dataDir = PlanCommand.DataDirOption();
+        var dataDir = CommonOptions.IndexDataDir();
         var threads = PlanCommand.ThreadsOption();
         var command = new Command("candidates", "Rank the local images and snapshots as bases for rebuilding the source, by bytes still needed from it.")
         {

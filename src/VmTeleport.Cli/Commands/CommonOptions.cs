@@ -5,6 +5,13 @@ namespace VmTeleport.Cli.Commands;
 /// <summary>Arguments and options several commands share, so they read the same everywhere.</summary>
 public static class CommonOptions
 {
+    /// <summary>--data-dir of the commands that use the destination's content index.</summary>
+    public static Option<string?> IndexDataDir() => new("--data-dir")
+    {
+        Description = $"Where the destination's content index lives (DIR/{Content.Index.ContentIndex.FileName}). Default: ${DataDirectory.Variable}, else /var/lib/vmteleport for root, ~/.local/share/vmteleport for others.",
+        HelpName = "DIR",
+    };
+
     public static Argument<string> Image() => new("IMAGE")
     {
         Description = "Disk image (raw or qcow2), optionally IMAGE@SNAPSHOT for a qcow2 internal snapshot (name or id). Opened read-only.",

@@ -16,12 +16,8 @@ public static class IndexCommand
 
     public static Command Create()
     {
-        var dataDir = new Option<string?>("--data-dir")
-        {
-            Description = $"Where the index lives (DIR/{ContentIndex.FileName}). Default: ${DataDirectory.Variable}, else /var/lib/vmteleport for root, ~/.local/share/vmteleport for others.",
-            HelpName = "DIR",
-            Recursive = true,
-        };
+        var dataDir = CommonOptions.IndexDataDir();
+        dataDir.Recursive = true;
         var threads = new Option<int>("--threads")
         {
             Description = "Files read at the same time while indexing an image (default: one per CPU, at least 2).",

@@ -31,7 +31,7 @@ public static class PlanCommand
             HelpName = "RATE",
             DefaultValueFactory = _ => Bandwidth.Default,
         };
-        var dataDir = DataDirOption();
+        var dataDir = CommonOptions.IndexDataDir();
         var threads = ThreadsOption();
         var noFetch = new Option<bool>("--no-fetch")
         {
@@ -72,12 +72,6 @@ public static class PlanCommand
         }));
         return command;
     }
-
-    internal static Option<string?> DataDirOption() => new("--data-dir")
-    {
-        Description = $"Where the destination's content index lives (DIR/{ContentIndex.FileName}). Default: ${DataDirectory.Variable}, else /var/lib/vmteleport for root, ~/.local/share/vmteleport for others.",
-        HelpName = "DIR",
-    };
 
     internal static Option<int> ThreadsOption() => new("--threads")
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Win32.SafeHandles;
 using VmTeleport.Content.Images;
+using VmTeleport.Content.Layout;
 using VmTeleport.Disks;
 using VmTeleport.FileSystems;
 using VmTeleport.FileSystems.Ext;

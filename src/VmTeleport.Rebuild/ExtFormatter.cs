@@ -1,4 +1,5 @@
 using System.Globalization;
+using VmTeleport.Content.Layout;
 
 namespace VmTeleport.Rebuild;
 

@@ -1,4 +1,5 @@
 using VmTeleport.Content.Images;
+using VmTeleport.Content.Layout;
 using VmTeleport.Disks;
 using VmTeleport.FileSystems;
 

@@ -1,3 +1,4 @@
+using VmTeleport.Content.Layout;
 using VmTeleport.Disks;
 using VmTeleport.Rebuild.Verification;
 using VmTeleport.TestSupport;

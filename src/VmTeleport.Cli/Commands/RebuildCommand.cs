@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using VmTeleport.Content.Layout;
 using VmTeleport.Disks;
 using VmTeleport.Rebuild;
 using VmTeleport.Rebuild.Verification;

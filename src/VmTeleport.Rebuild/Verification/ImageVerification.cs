@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using VmTeleport.Content.Layout;
 using VmTeleport.Disks;
 using VmTeleport.FileSystems;
 using VmTeleport.Guests.Volumes;

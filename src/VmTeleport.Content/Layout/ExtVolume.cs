@@ -1,6 +1,6 @@
 using VmTeleport.FileSystems;
 
-namespace VmTeleport.Rebuild;
+namespace VmTeleport.Content.Layout;
 
 /// <summary>
 /// One ext filesystem of the disk to rebuild: where it lies (partition number as the kernel numbers

@@ -1,6 +1,6 @@
 using VmTeleport.FileSystems.Ext;
 
-namespace VmTeleport.Rebuild;
+namespace VmTeleport.Content.Layout;
 
 /// <summary>
 /// What mkfs.ext4 needs to re-create an ext2/3/4 filesystem like the source's: the superblock's
@@ -26,7 +26,7 @@ public sealed record ExtParameters
     public required int FilenameEncoding { get; init; }
 
     /// <summary>Features describing state, not format: mkfs must not be asked for them.</summary>
-    internal static readonly string[] StateFeatures = ["needs_recovery", "orphan_present"];
+    public static readonly IReadOnlyList<string> StateFeatures = ["needs_recovery", "orphan_present"];
 
     public static ExtParameters Of(Ext4FileSystem fs)
     {

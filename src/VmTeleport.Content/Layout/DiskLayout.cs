@@ -3,7 +3,7 @@ using VmTeleport.Disks;
 using VmTeleport.FileSystems;
 using VmTeleport.FileSystems.Ext;
 
-namespace VmTeleport.Rebuild;
+namespace VmTeleport.Content.Layout;
 
 /// <summary>
 /// Everything a rebuild needs to know about the source disk except file bytes: its virtual size,
@@ -17,7 +17,14 @@ public sealed record DiskLayout(long DiskSize, IReadOnlyList<ExtVolume> Volumes,
     public static DiskLayout Read(IBlockSource disk, int threads)
     {
         ArgumentNullException.ThrowIfNull(disk);
-        var items = ImageContent.Walk(disk, threads).ToList();
+        return Read(disk, ImageContent.Walk(disk, threads).ToList());
+    }
+
+    /// <summary>The layout of <paramref name="disk"/> whose content <paramref name="items"/> were already walked (the agent has them).</summary>
+    public static DiskLayout Read(IBlockSource disk, IReadOnlyList<ContentItem> items)
+    {
+        ArgumentNullException.ThrowIfNull(disk);
+        ArgumentNullException.ThrowIfNull(items);
         var volumes = new List<ExtVolume>();
         var fileVolumes = items.Where(i => i.Kind == ContentItemKind.File).Select(i => i.Volume ?? 0).ToHashSet();
         foreach (var number in fileVolumes.Union(ExtVolumeNumbers(disk)).Order())
@@ -39,7 +46,7 @@ public sealed record DiskLayout(long DiskSize, IReadOnlyList<ExtVolume> Volumes,
     public static IBlockSource VolumeSource(IBlockSource disk, int volume) =>
         PartitionTable.Read(disk).Volume(disk, volume);
 
-    internal static (long Offset, long Length) VolumeExtent(IBlockSource disk, int volume)
+    public static (long Offset, long Length) VolumeExtent(IBlockSource disk, int volume)
     {
         if (volume == 0)
         {
@@ -52,7 +59,7 @@ public sealed record DiskLayout(long DiskSize, IReadOnlyList<ExtVolume> Volumes,
     }
 
     /// <summary>Ext volumes that hold no regular file at all still need re-creating.</summary>
-    internal static IEnumerable<int> ExtVolumeNumbers(IBlockSource disk)
+    public static IEnumerable<int> ExtVolumeNumbers(IBlockSource disk)
     {
         var table = PartitionTable.Read(disk);
         var numbers = table.Scheme == PartitionScheme.None ? [0] : table.Partitions.Select(p => p.Number).ToList();

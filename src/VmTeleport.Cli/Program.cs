@@ -16,5 +16,6 @@ var root = new RootCommand("VM Teleport: move powered-off VMs by sending only wh
     VerifyCommand.Create(),
     ServeCommand.Create(),
     FetchCommand.Create(),
+    PullCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -38,6 +38,55 @@ public static class PosixName
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The inverse of <see cref="Decode"/>: UTF-8, except that U+DC80–U+DCFF (the bytes Decode
+    /// could not decode) become that byte again.
+    /// </summary>
+    public static byte[] Encode(string s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var bytes = new List<byte>(s.Length + 4);
+        Span<byte> utf8 = stackalloc byte[4];
+        for (int i = 0; i < s.Length; i++)
+        {
+            char c = s[i];
+            if (c >= 0xDC80 && c <= 0xDCFF)
+            {
+                bytes.Add((byte)(c - 0xDC00));
+                continue;
+            }
+
+            int n = char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])
+                ? Encoding.UTF8.GetBytes(s.AsSpan(i++, 2), utf8)
+                : Encoding.UTF8.GetBytes(s.AsSpan(i, 1), utf8);
+            for (int k = 0; k < n; k++)
+            {
+                bytes.Add(utf8[k]);
+            }
+        }
+
+        return [.. bytes];
+    }
+
+    /// <summary>Whether <paramref name="s"/> holds a lone surrogate (a name that is not UTF-8), which JSON text cannot carry.</summary>
+    public static bool HasRawBytes(string s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(s[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The length of the well-formed UTF-8 sequence at the start, or 0.</summary>
     private static int ValidSequenceLength(ReadOnlySpan<byte> s)
     {

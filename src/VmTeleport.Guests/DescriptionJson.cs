@@ -20,4 +20,20 @@ public static class DescriptionJson
     };
 
     public static string Serialize(GuestDescription description) => JsonSerializer.Serialize(description, Options);
+
+    /// <summary>The hardware of a description document (null when it was made without a domain XML).</summary>
+    public static Hardware.DomainHardware? HardwareOf(string descriptionJson, string where)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(descriptionJson);
+            return doc.RootElement.TryGetProperty("hardware", out var hw) && hw.ValueKind == JsonValueKind.Object
+                ? hw.Deserialize<Hardware.DomainHardware>(Options)
+                : null;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{where}: the description's hardware cannot be read ({e.Message})", e);
+        }
+    }
 }

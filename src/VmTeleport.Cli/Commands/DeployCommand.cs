@@ -73,7 +73,7 @@ public static class DeployCommand
         return file;
     }
 
-    private static void Define(string file, string? uri, string name)
+    internal static void Define(string file, string? uri, string name)
     {
         var virsh = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(d => Path.Combine(d, "virsh")).FirstOrDefault(File.Exists)

@@ -37,11 +37,6 @@ public static class FetchCommand
 
     private static int Run(string url, string tokenFile, string fingerprintText, string? dataDir, bool json, string codecName, int parallel)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
-        {
-            throw new UsageException($"\"{url}\" is not https://HOST:PORT/NAME");
-        }
-
         if (!ChunkCompression.TryParse(codecName, out var codec))
         {
             throw new UsageException($"--codec {codecName}: zstd, brotli or none");
@@ -52,30 +47,13 @@ public static class FetchCommand
             throw new UsageException("--parallel must be at least 1");
         }
 
-        CertificateFingerprint pinned;
-        try
-        {
-            pinned = CertificateFingerprint.Parse(fingerprintText);
-        }
-        catch (FormatException e)
-        {
-            throw new UsageException("--fingerprint: " + e.Message);
-        }
-
-        var token = BearerToken.FromFile(tokenFile);
+        var address = AgentAddress.Parse(url, tokenFile, fingerprintText);
         var data = DataDirectory.Resolve(dataDir);
         var store = new DirectoryChunkStore(Path.Combine(data, "chunks"));
-        using var client = new AgentClient(uri, token.Value, pinned, new AgentClientOptions { Codec = codec, Parallelism = parallel });
+        using var client = address.Connect(new AgentClientOptions { Codec = codec, Parallelism = parallel });
         var total = Stopwatch.StartNew();
 
-        var name = uri.AbsolutePath.Trim('/');
-        if (name.Length == 0)
-        {
-            var vms = client.ListAsync().GetAwaiter().GetResult();
-            name = vms.Count == 1 ? vms[0].Name
-                : throw new UsageException($"the agent serves {vms.Count} VMs ({string.Join(", ", vms.Select(v => v.Name))}): name one as https://HOST:PORT/NAME");
-        }
-
+        var name = address.ResolveVm(client);
         var clock = Stopwatch.StartNew();
         var description = client.DescriptionAsync(name).GetAwaiter().GetResult();
         var descriptionSeconds = clock.Elapsed.TotalSeconds;

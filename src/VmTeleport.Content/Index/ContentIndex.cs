@@ -126,21 +126,33 @@ public sealed partial class ContentIndex : IDisposable
     }
 
     /// <summary>One place the chunk's bytes can be read from, or null when no source holds it.</summary>
-    public ChunkLocation? FindChunk(ChunkId id)
+    public ChunkLocation? FindChunk(ChunkId id) => FindChunks(id, 1) is [var first, ..] ? first : null;
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> places holding the chunk, those readable at random (images,
+    /// snapshots, backing files) before packages (read forward through their data.tar).
+    /// </summary>
+    public IReadOnlyList<ChunkLocation> FindChunks(ChunkId id, int limit)
     {
         using var cmd = Command("""
             SELECT s.id, s.kind, s.location, s.snapshot, f.volume, f.path, f.raw_offset, c.offset, c.length
             FROM file_chunks c JOIN files f ON f.id = c.file_id JOIN sources s ON s.id = f.source_id
-            WHERE c.chunk_id = $id LIMIT 1
+            WHERE c.chunk_id = $id ORDER BY s.kind = 'deb', s.id LIMIT $limit
             """);
         cmd.Parameters.AddWithValue("$id", id.ToArray());
+        cmd.Parameters.AddWithValue("$limit", limit);
         using var r = cmd.ExecuteReader();
-        if (!r.Read())
+        var list = new List<ChunkLocation>();
+        while (r.Read())
         {
-            return null;
+            list.Add(ReadLocation(r));
         }
 
-        return new ChunkLocation
+        return list;
+    }
+
+    private static ChunkLocation ReadLocation(Microsoft.Data.Sqlite.SqliteDataReader r) =>
+        new ChunkLocation
         {
             SourceId = r.GetInt64(0),
             Kind = SourceKinds.Parse(r.GetString(1)),
@@ -152,7 +164,6 @@ public sealed partial class ContentIndex : IDisposable
             Offset = r.GetInt64(7),
             Length = r.GetInt32(8),
         };
-    }
 
     /// <summary>The packages of a source: a guest's dpkg packages, or the .deb's own.</summary>
     public IReadOnlyList<IndexedPackage> PackagesOf(long sourceId)

@@ -1,4 +1,5 @@
 using System.Text;
+using VmTeleport.FileSystems;
 
 namespace VmTeleport.Rebuild.Staging;
 
@@ -38,32 +39,8 @@ public static class StagingName
         return result;
     }
 
-    /// <summary>The bytes of a name or symlink target: UTF-8, with U+DC80–U+DCFF as the raw byte.</summary>
-    public static byte[] Encode(string s)
-    {
-        ArgumentNullException.ThrowIfNull(s);
-        var bytes = new List<byte>(s.Length + 4);
-        Span<byte> utf8 = stackalloc byte[4];
-        for (int i = 0; i < s.Length; i++)
-        {
-            char c = s[i];
-            if (c >= 0xDC80 && c <= 0xDCFF)
-            {
-                bytes.Add((byte)(c - 0xDC00));
-                continue;
-            }
-
-            int n = char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])
-                ? Encoding.UTF8.GetBytes(s.AsSpan(i++, 2), utf8)
-                : Encoding.UTF8.GetBytes(s.AsSpan(i, 1), utf8);
-            for (int k = 0; k < n; k++)
-            {
-                bytes.Add(utf8[k]);
-            }
-        }
-
-        return [.. bytes];
-    }
+    /// <summary>The bytes of a name or symlink target (<see cref="PosixName.Encode"/>).</summary>
+    public static byte[] Encode(string s) => PosixName.Encode(s);
 
     /// <summary>NUL-terminated, for the *at calls.</summary>
     internal static byte[] Z(byte[] name) => [.. name, 0];

@@ -124,7 +124,7 @@ public static class ImageVerification
     private static string PlainPath(string raw) =>
         raw.StartsWith('"') ? System.Text.Json.JsonSerializer.Deserialize<string>(raw) ?? raw : raw;
 
-    private static long CompareEntries(string scope, EntrySet a, EntrySet b, Action<Difference> add)
+    internal static long CompareEntries(string scope, EntrySet a, EntrySet b, Action<Difference> add)
     {
         foreach (var (path, fa) in a.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
         {

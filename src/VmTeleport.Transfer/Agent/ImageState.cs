@@ -49,6 +49,19 @@ internal sealed class ImageState : IDisposable
     /// <summary>The description JSON, made on first request (it reads the guest again).</summary>
     public string? Description { get; set; }
 
+    /// <summary>The disk layout as sent (zstd of <see cref="Protocol.LayoutLines"/>), made on first request.</summary>
+    public byte[]? Layout { get; set; }
+
+    /// <summary>Reads every ext volume's entries and parameters and compresses the layout document.</summary>
+    public byte[] BuildLayout()
+    {
+        var layout = Content.Layout.DiskLayout.Read(Disk, Items);
+        var jsonl = new ArrayBufferWriter<byte>(1 << 20);
+        Protocol.LayoutLines.Write(jsonl, layout);
+        using var compressor = new Compressor(Protocol.ChunkCompression.ZstdLevel);
+        return compressor.Wrap(jsonl.WrittenSpan).ToArray();
+    }
+
     public static ImageState Build(string spec, string key, int threads)
     {
         var disk = DiskImage.Open(spec);

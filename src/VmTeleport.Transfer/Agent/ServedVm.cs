@@ -120,6 +120,26 @@ internal sealed class ServedVm : IDisposable
         }
     }
 
+    public async Task<ImageState> LayoutAsync(CancellationToken cancellationToken)
+    {
+        var state = await StateAsync(cancellationToken).ConfigureAwait(false);
+        if (state.Layout is not null)
+        {
+            return state;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            state.Layout ??= await Task.Run(state.BuildLayout, cancellationToken).ConfigureAwait(false);
+            return state;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public void Dispose()
     {
         foreach (var s in _states)

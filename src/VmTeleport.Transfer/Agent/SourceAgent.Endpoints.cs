@@ -44,6 +44,13 @@ public sealed partial class SourceAgent
                     response.ContentLength = state.Manifest.Length;
                     await response.Body.WriteAsync(state.Manifest, ct).ConfigureAwait(false);
                     return;
+                case ["v1", "vms", var name, "layout"] when HttpMethods.IsGet(request.Method) && _vms.TryGetValue(name, out var vm):
+                    var laidOut = await vm.LayoutAsync(ct).ConfigureAwait(false);
+                    response.ContentType = ProtocolHeaders.LayoutType;
+                    response.Headers[ProtocolHeaders.ImageState] = laidOut.Key;
+                    response.ContentLength = laidOut.Layout!.Length;
+                    await response.Body.WriteAsync(laidOut.Layout, ct).ConfigureAwait(false);
+                    return;
                 case ["v1", "vms", var name, "chunks"] when HttpMethods.IsPost(request.Method) && _vms.TryGetValue(name, out var vm):
                     await ChunksAsync(context, vm).ConfigureAwait(false);
                     return;

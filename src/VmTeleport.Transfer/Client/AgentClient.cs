@@ -84,18 +84,7 @@ public sealed partial class AgentClient : IDisposable
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, $"v1/vms/{Name(vm)}/manifest"), cancellationToken).ConfigureAwait(false);
         var state = response.Headers.TryGetValues(ProtocolHeaders.ImageState, out var v) ? v.First() : "";
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        byte[] jsonl;
-        try
-        {
-            using var input = new DecompressionStream(new MemoryStream(body));
-            using var output = new MemoryStream();
-            await input.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
-            jsonl = output.ToArray();
-        }
-        catch (ZstdException e)
-        {
-            throw new InvalidDataException($"{where}: body is not zstd ({e.Message})", e);
-        }
+        var jsonl = await UnzstdAsync(body, where, cancellationToken).ConfigureAwait(false);
 
         var items = new List<ContentItem>();
         var span = jsonl.AsSpan();
@@ -110,6 +99,40 @@ public sealed partial class AgentClient : IDisposable
         }
 
         return new RemoteManifest(vm, state, items, body.Length);
+    }
+
+    /// <summary>
+    /// The disk layout of the image state <paramref name="manifest"/> describes, joined with its
+    /// items; <see cref="AgentStateException"/> when the image changed since the manifest.
+    /// </summary>
+    public async Task<Content.Layout.DiskLayout> LayoutAsync(RemoteManifest manifest, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var where = $"layout of {Agent}{Name(manifest.Vm)}";
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, $"v1/vms/{Name(manifest.Vm)}/layout"), cancellationToken).ConfigureAwait(false);
+        var state = response.Headers.TryGetValues(ProtocolHeaders.ImageState, out var v) ? v.First() : "";
+        if (state != manifest.ImageState)
+        {
+            throw new AgentStateException($"{where}: the image changed since its manifest was fetched (state {manifest.ImageState} → {state})");
+        }
+
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        return LayoutLines.Parse(await UnzstdAsync(body, where, cancellationToken).ConfigureAwait(false), manifest.Items, where);
+    }
+
+    private static async Task<byte[]> UnzstdAsync(byte[] body, string where, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var input = new DecompressionStream(new MemoryStream(body));
+            using var output = new MemoryStream();
+            await input.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+            return output.ToArray();
+        }
+        catch (ZstdException e)
+        {
+            throw new InvalidDataException($"{where}: body is not zstd ({e.Message})", e);
+        }
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)

@@ -31,8 +31,15 @@ public static class ManifestLines
 
             if (item.Kind == ContentItemKind.File)
             {
-                json.WriteString("path", item.Path);
-                json.WriteString("guest_path", item.GuestPath);
+                GuestText.Write(json, "path", item.Path!);
+                if (item.GuestPath is { } guestPath)
+                {
+                    GuestText.Write(json, "guest_path", guestPath);
+                }
+                else
+                {
+                    json.WriteNull("guest_path");
+                }
             }
             else
             {
@@ -109,8 +116,8 @@ public static class ManifestLines
                 {
                     Kind = kind,
                     Volume = volume,
-                    Path = root.GetProperty("path").GetString() ?? throw new InvalidDataException($"{where}: a file has no path"),
-                    GuestPath = root.TryGetProperty("guest_path", out var g) ? g.GetString() : null,
+                    Path = GuestText.Read(root, "path") ?? throw new InvalidDataException($"{where}: a file has no path"),
+                    GuestPath = GuestText.Read(root, "guest_path"),
                     Size = size,
                     Sha256 = Convert.FromHexString(root.GetProperty("sha256").GetString() ?? throw new InvalidDataException($"{where}: a file has no sha256")),
                     Chunks = chunks,

@@ -17,5 +17,6 @@ public static class ProtocolHeaders
 
     public const string ChunkIdsType = "application/vnd.vmteleport.chunk-ids";
     public const string ChunkFramesType = "application/vnd.vmteleport.chunk-frames";
+    public const string LayoutType = "application/vnd.vmteleport.layout+jsonl+zstd";
     public const string ManifestType = "application/vnd.vmteleport.manifest+jsonl+zstd";
 }

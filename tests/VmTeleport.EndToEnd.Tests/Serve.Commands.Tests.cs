@@ -90,42 +90,8 @@ public sealed class ServeCommandsTests : IDisposable
 
     private (Process Process, string Fingerprint, string Address) StartServe()
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "vmteleport.dll"), "serve", "--image", _image, "--listen", "127.0.0.1:0", "--token-file", Token, "--data-dir", Path.Combine(_dir, "agent") })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        var p = Process.Start(info)!;
-        string? fingerprint = null, address = null;
-        var deadline = Stopwatch.StartNew();
-        while ((fingerprint is null || address is null) && deadline.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            var line = p.StandardOutput.ReadLine();
-            if (line is null)
-            {
-                break;
-            }
-
-            if (line.StartsWith("fingerprint: ", StringComparison.Ordinal))
-            {
-                fingerprint = line["fingerprint: ".Length..];
-            }
-            else if (line.StartsWith("listening: ", StringComparison.Ordinal))
-            {
-                address = line["listening: ".Length..];
-            }
-        }
-
-        if (fingerprint is null || address is null)
-        {
-            p.Kill();
-            throw new InvalidOperationException($"serve did not print its fingerprint and address: {p.StandardError.ReadToEnd()}");
-        }
-
-        Assert.Matches("^SHA256:[A-Za-z0-9+/]{43}$", fingerprint);
-        Assert.Matches("^https://127\\.0\\.0\\.1:[0-9]+$", address);
-        return (p, fingerprint, address);
+        var serve = ServeProcess.Start(Token, Path.Combine(_dir, "agent"), "--image", _image);
+        return (serve.Process, serve.Fingerprint, serve.Address);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

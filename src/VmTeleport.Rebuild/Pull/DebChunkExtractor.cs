@@ -35,25 +35,12 @@ public static class DebChunkExtractor
             long mineBytes = 0;
             try
             {
-                using var archive = DebArchive.Open(deb.Key);
-                foreach (var entry in archive.ReadData())
+                // Hard links come after their targets in data.tar: chunks wanted under a link's
+                // name are read from its target in a second pass, needed only then.
+                var viaLinks = ReadOnce(deb.Key, members, store, mine, ref mineBytes);
+                if (viaLinks.Count > 0)
                 {
-                    if (entry.Type != DebEntryType.RegularFile || !members.TryGetValue(entry.Path, out var ranges))
-                    {
-                        continue;
-                    }
-
-                    foreach (var (id, length) in CopyRanges(entry.Content!, ranges, store))
-                    {
-                        mine.Add(id);
-                        mineBytes += length;
-                    }
-
-                    members.Remove(entry.Path);
-                    if (members.Count == 0)
-                    {
-                        break;
-                    }
+                    ReadOnce(deb.Key, viaLinks, store, mine, ref mineBytes);
                 }
             }
             catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or UnauthorizedAccessException)
@@ -70,6 +57,41 @@ public static class DebChunkExtractor
             }
         });
         return (stored, bytes);
+    }
+
+    /// <summary>Reads the archive once, storing the wanted ranges of its regular files; returns the ranges wanted under hard links' names, keyed by their targets.</summary>
+    private static Dictionary<string, List<KeyValuePair<ChunkId, ChunkLocation>>> ReadOnce(
+        string path, Dictionary<string, List<KeyValuePair<ChunkId, ChunkLocation>>> members, IChunkStore store, List<ChunkId> stored, ref long bytes)
+    {
+        var viaLinks = new Dictionary<string, List<KeyValuePair<ChunkId, ChunkLocation>>>(StringComparer.Ordinal);
+        using var archive = DebArchive.Open(path);
+        foreach (var entry in archive.ReadData())
+        {
+            if (!members.Remove(entry.Path, out var ranges))
+            {
+                continue;
+            }
+
+            if (entry.Type == DebEntryType.HardLink && entry.LinkTarget is { } target)
+            {
+                viaLinks[target] = ranges;
+            }
+            else if (entry.Type == DebEntryType.RegularFile)
+            {
+                foreach (var (id, length) in CopyRanges(entry.Content!, ranges, store))
+                {
+                    stored.Add(id);
+                    bytes += length;
+                }
+            }
+
+            if (members.Count == 0)
+            {
+                break;
+            }
+        }
+
+        return viaLinks;
     }
 
     private static List<(ChunkId, int)> CopyRanges(Stream content, List<KeyValuePair<ChunkId, ChunkLocation>> ranges, IChunkStore store)

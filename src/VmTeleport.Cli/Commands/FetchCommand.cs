@@ -13,7 +13,7 @@ namespace VmTeleport.Cli.Commands;
 /// <summary>
 /// `vmteleport fetch https://HOST:PORT/NAME --token-file F --fingerprint FP [--data-dir DIR]
 /// [--json]`: a developer's view of the transfer: fetches the description, the manifest and every
-/// chunk not yet in DATA_DIR/chunks, and says how many bytes crossed the wire.
+/// chunk not yet in the pack store DATA_DIR/chunks (docs/chunk-store.md), and says how many bytes crossed the wire.
 /// </summary>
 public static class FetchCommand
 {
@@ -64,7 +64,8 @@ public static class FetchCommand
 
         var token = BearerToken.FromFile(tokenFile);
         var data = DataDirectory.Resolve(dataDir);
-        var store = new DirectoryChunkStore(Path.Combine(data, "chunks"));
+        // One pack store per data directory: a second fetch into it is refused while this one runs.
+        using var store = new PackChunkStore(Path.Combine(data, "chunks"));
         using var client = new AgentClient(uri, token.Value, pinned, new AgentClientOptions { Codec = codec, Parallelism = parallel });
         var total = Stopwatch.StartNew();
 

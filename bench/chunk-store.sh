@@ -29,7 +29,7 @@ out="$(bench_results_dir)/chunk-store.md"
   echo "# Chunk stores: pack files beside one file per chunk"
   echo
   echo "- date: $(date -u +%FT%TZ)"
-  echo "- machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), code at $(git -C "$bench_root" rev-parse --short HEAD)$(git -C "$bench_root" diff --quiet HEAD || echo ' (with local changes)'), filesystem $(df -T "$work" | awk 'NR==2 {print $2}') at $work"
+  echo "- machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), code at $(git -C "$bench_root" rev-parse --short HEAD)$(git -C "$bench_root" diff --quiet HEAD || echo ' (with local changes)'), filesystem $(stat -f -c %T "$work") at $work"
   echo "- load before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- $chunks chunks of 2–32 KiB (random bytes, mean ~8.6 KiB), written from 4 threads; read back from 4 threads in random order; every read re-hashes (SHA-256)"
   echo

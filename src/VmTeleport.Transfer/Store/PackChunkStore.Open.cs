@@ -81,10 +81,18 @@ public sealed partial class PackChunkStore
                 $"chunk store {Root} is in use by another vmteleport process (it holds {path}); one process at a time may use a data directory: {e.Message}", e);
         }
 
-        // For a person looking at the directory; the lock itself is the flock.
-        file.SetLength(0);
-        file.Write(System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n"));
-        file.Flush();
+        // For a person looking at the directory; the lock itself is the flock, so a full disk
+        // that keeps the pid from being written must not keep the store from opening.
+        try
+        {
+            file.SetLength(0);
+            file.Write(System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n"));
+            file.Flush();
+        }
+        catch (IOException)
+        {
+        }
+
         return file;
     }
 

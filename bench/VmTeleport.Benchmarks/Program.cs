@@ -13,5 +13,10 @@ if (args.Length > 0 && args[0] == "chunk-file")
     return ChunkFile.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "chunk-store")
+{
+    return VmTeleport.Benchmarks.Transfer.ChunkStoreRun.Run(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(HashBenchmarks).Assembly).Run(args);
 return 0;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using VmTeleport.TestSupport;
+using VmTeleport.Transfer.Store;
 
 namespace VmTeleport.EndToEnd.Tests;
 
@@ -40,6 +41,16 @@ public sealed class ServeCommandsTests : IDisposable
             var wrong = Cli.Run("fetch", $"{address}/demo", "--token-file", Token, "--fingerprint", "SHA256:" + new string('A', 43), "--data-dir", data);
             Assert.Equal(6, wrong.ExitCode);
             Assert.Contains(fingerprint, wrong.StdErr, StringComparison.Ordinal);
+
+            // While another process holds the data directory's chunk store, a fetch into it is refused (exit 6), not interleaved.
+            var chunks = Path.Combine(data, "chunks");
+            using (new PackChunkStore(chunks))
+            {
+                var busy = Cli.Run("fetch", $"{address}/demo", "--token-file", Token, "--fingerprint", fingerprint, "--data-dir", data);
+                Assert.Equal(6, busy.ExitCode);
+                Assert.Contains(chunks, busy.StdErr, StringComparison.Ordinal);
+                Assert.Contains("another vmteleport process", busy.StdErr, StringComparison.Ordinal);
+            }
         }
         finally
         {

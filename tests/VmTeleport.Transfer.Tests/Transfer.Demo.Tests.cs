@@ -85,7 +85,7 @@ public sealed class TransferDemoTests
         await using var served = await TestAgent.StartAsync();
         using var client = served.Client(options: new Client.AgentClientOptions { Codec = codec });
         var manifest = await client.ManifestAsync("demo");
-        var store = new DirectoryChunkStore(served.StoreDir);
+        using var store = new PackChunkStore(served.StoreDir);
         var result = await client.FetchChunksAsync(manifest, manifest.DistinctChunks(), store);
         Assert.Equal(manifest.DistinctChunks().Count, result.Fetched);
         Assert.Equal(manifest.DistinctChunks().Select(c => c.Id).ToHashSet(), store.Enumerate().ToHashSet());

@@ -172,7 +172,7 @@ public sealed class TransferFaultsTests
 
             return data;
         });
-        var store = new DirectoryChunkStore(served.StoreDir);
+        using var store = new PackChunkStore(served.StoreDir);
         RemoteManifest manifest;
         using (var first = served.Client(options: new AgentClientOptions { MaxAttempts = 1, BatchBytes = 256 << 10, Parallelism = 2 }))
         {

@@ -3,7 +3,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using VmTeleport.Transfer.Agent;
 using VmTeleport.Transfer.Client;
 using VmTeleport.Transfer.Protocol;
 using VmTeleport.Transfer.Store;
@@ -13,7 +12,7 @@ namespace VmTeleport.Cli.Commands;
 /// <summary>
 /// `vmteleport fetch https://HOST:PORT/NAME --token-file F --fingerprint FP [--data-dir DIR]
 /// [--json]`: a developer's view of the transfer: fetches the description, the manifest and every
-/// chunk not yet in DATA_DIR/chunks, and says how many bytes crossed the wire.
+/// chunk not yet in the pack store DATA_DIR/chunks (docs/chunk-store.md), and says how many bytes crossed the wire.
 /// </summary>
 public static class FetchCommand
 {
@@ -49,7 +48,8 @@ public static class FetchCommand
 
         var address = AgentAddress.Parse(url, tokenFile, fingerprintText);
         var data = DataDirectory.Resolve(dataDir);
-        var store = new DirectoryChunkStore(Path.Combine(data, "chunks"));
+        // One pack store per data directory: a second fetch into it is refused while this one runs.
+        using var store = new PackChunkStore(Path.Combine(data, "chunks"));
         using var client = address.Connect(new AgentClientOptions { Codec = codec, Parallelism = parallel });
         var total = Stopwatch.StartNew();
 

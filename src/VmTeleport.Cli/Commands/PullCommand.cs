@@ -84,7 +84,8 @@ public static class PullCommand
         var hardware = DescriptionJson.HardwareOf(description, $"description of {address.Uri}");
         Phase("fetch_description");
 
-        var store = new DirectoryChunkStore(Path.Combine(data, "chunks"));
+        // One pack store per data directory: a second pull into it is refused while this one runs.
+        using var store = new PackChunkStore(Path.Combine(data, "chunks"));
         using var index = ContentIndex.Open(data);
         Phase("index");
 

@@ -94,7 +94,25 @@ public static class ServeCommand
             }
 
             Console.Out.Flush();
+
+            // Each VM is described now, in the background, rather than on the first request;
+            // `ready:` says when a pull will find it done. A failure is said, and retried on request.
+            var preparing = served.Select(s => Task.Run(async () =>
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                try
+                {
+                    await agent.PrepareAsync(s.Name, stop.Token).ConfigureAwait(false);
+                    Console.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"ready: {s.Name} (described in {clock.Elapsed.TotalSeconds:F1} s)"));
+                    Console.Out.Flush();
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or OperationCanceledException)
+                {
+                    Console.Error.WriteLine($"vmteleport: {s.Name}: {e.Message}");
+                }
+            })).ToArray();
             stop.Token.WaitHandle.WaitOne();
+            Task.WaitAll(preparing);
         }
         finally
         {

@@ -151,6 +151,58 @@ public sealed partial class ContentIndex : IDisposable
         return list;
     }
 
+    /// <summary>
+    /// For many chunks at once (a pull's whole manifest), one place each that holds it, chosen as
+    /// <see cref="FindChunks"/> orders them; chunks no source holds are absent from the result.
+    /// One join over a temporary table instead of a query per chunk.
+    /// </summary>
+    public Dictionary<ChunkId, ChunkLocation> LocateChunks(IEnumerable<ChunkId> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        using (var create = Command("CREATE TEMP TABLE IF NOT EXISTS wanted_chunks (id BLOB PRIMARY KEY) WITHOUT ROWID"))
+        {
+            create.ExecuteNonQuery();
+        }
+
+        try
+        {
+            using (var tx = _connection.BeginTransaction())
+            {
+                using var insert = Command("INSERT OR IGNORE INTO wanted_chunks (id) VALUES ($id)", tx);
+                var p = insert.Parameters.Add("$id", Microsoft.Data.Sqlite.SqliteType.Blob);
+                foreach (var id in ids)
+                {
+                    p.Value = id.ToArray();
+                    insert.ExecuteNonQuery();
+                }
+
+                tx.Commit();
+            }
+
+            using var cmd = Command("""
+                SELECT source_id, kind, location, snapshot, volume, path, raw_offset, offset, length, chunk_id FROM (
+                    SELECT s.id AS source_id, s.kind, s.location, s.snapshot, f.volume, f.path, f.raw_offset, c.offset, c.length, c.chunk_id,
+                           ROW_NUMBER() OVER (PARTITION BY c.chunk_id ORDER BY s.kind = 'deb', s.id) AS n
+                    FROM wanted_chunks w JOIN file_chunks c ON c.chunk_id = w.id
+                    JOIN files f ON f.id = c.file_id JOIN sources s ON s.id = f.source_id)
+                WHERE n = 1
+                """);
+            using var r = cmd.ExecuteReader();
+            var found = new Dictionary<ChunkId, ChunkLocation>();
+            while (r.Read())
+            {
+                found[new ChunkId((byte[])r[9])] = ReadLocation(r);
+            }
+
+            return found;
+        }
+        finally
+        {
+            using var drop = Command("DROP TABLE IF EXISTS temp.wanted_chunks");
+            drop.ExecuteNonQuery();
+        }
+    }
+
     private static ChunkLocation ReadLocation(Microsoft.Data.Sqlite.SqliteDataReader r) =>
         new ChunkLocation
         {

@@ -42,38 +42,43 @@ public sealed class ChunkSourcing
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(store);
         var plan = new ChunkSourcing();
-        var seen = new HashSet<ChunkId>();
-        long n = 0;
+        var distinct = new Dictionary<ChunkId, int>();
         foreach (var item in items)
         {
             foreach (var chunk in item.Chunks)
             {
-                if (!seen.Add(chunk.Id))
+                if (!distinct.TryAdd(chunk.Id, chunk.Length))
                 {
                     plan.DuplicateBytes += chunk.Length;
-                    continue;
                 }
+            }
+        }
 
-                if (++n % 4096 == 0)
-                {
-                    progress?.Invoke(n);
-                }
+        var unstored = new List<ChunkId>();
+        foreach (var (id, length) in distinct)
+        {
+            if (store.Contains(id))
+            {
+                plan.Stored[id] = length;
+            }
+            else
+            {
+                unstored.Add(id);
+            }
+        }
 
-                if (store.Contains(chunk.Id))
-                {
-                    plan.Stored[chunk.Id] = chunk.Length;
-                    continue;
-                }
-
-                var found = index.FindChunks(chunk.Id, 1);
-                if (found is [var at] && at.Length == chunk.Length)
-                {
-                    (at.Kind == SourceKind.Deb ? plan.Debs : plan.Local)[chunk.Id] = at;
-                }
-                else
-                {
-                    plan.Wire.Add(chunk);
-                }
+        progress?.Invoke(plan.Stored.Count);
+        var found = index.LocateChunks(unstored);
+        foreach (var id in unstored)
+        {
+            int length = distinct[id];
+            if (found.TryGetValue(id, out var at) && at.Length == length)
+            {
+                (at.Kind == SourceKind.Deb ? plan.Debs : plan.Local)[id] = at;
+            }
+            else
+            {
+                plan.Wire.Add(new ChunkSpan(id, length));
             }
         }
 

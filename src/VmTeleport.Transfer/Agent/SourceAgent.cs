@@ -90,6 +90,17 @@ public sealed partial class SourceAgent : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Describes a served VM ahead of any request (its manifest, description and layout, the
+    /// source's share of a teleport), so that the first client does not wait for it.
+    /// </summary>
+    public async Task PrepareAsync(string vm, CancellationToken cancellationToken = default)
+    {
+        var served = _vms.TryGetValue(vm, out var found) ? found : throw new KeyNotFoundException($"the agent serves no VM named {vm}");
+        await served.DescriptionAsync(cancellationToken).ConfigureAwait(false);
+        await served.LayoutAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task StopAsync(CancellationToken cancellationToken = default) =>
         await _app.StopAsync(cancellationToken).ConfigureAwait(false);
 

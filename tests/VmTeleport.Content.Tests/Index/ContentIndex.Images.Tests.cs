@@ -89,6 +89,13 @@ public sealed class ContentIndexImagesTests
         }
 
         Assert.Null(index.FindChunk(ChunkHasher.Default.Hash("not in the index"u8)));
+
+        // Located all at once, every chunk gets the place FindChunk names; an unknown one none.
+        var all = index.ChunksOf(image.Id).ToList();
+        var unknown = ChunkHasher.Default.Hash("not in the index"u8);
+        var located = index.LocateChunks([.. all, unknown]);
+        Assert.Equal(all.Count, located.Count);
+        Assert.All(all, id => Assert.Equal(index.FindChunk(id), located[id]));
         Assert.Empty(index.PackagesOf(image.Id)); // the demo guest has no dpkg database; debian12 is checked end to end
     }
 

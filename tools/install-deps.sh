@@ -36,6 +36,8 @@ have flock || need+=(util-linux)
 have virt-inspector || need+=(libguestfs-tools)
 ls /boot/vmlinuz-* >/dev/null 2>&1 || need+=(linux-image-amd64)
 have casync || need+=(casync) # bench/index-vs-casync.sh
+have gcc || need+=(gcc) # the webserver fixture's hand-compiled /usr/local program
+[ -f /usr/include/stdio.h ] || need+=(libc6-dev)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -19,6 +19,12 @@ public static class Fixtures
     /// <summary>Real Debian 12 guests built with mmdebstrap (tools/fixtures/debian.sh); slow the first time.</summary>
     public static string Debian => Dir("debian");
 
+    /// <summary>
+    /// A real Debian 12 web server (Apache + PHP + MariaDB, tools/fixtures/webserver.sh) with the
+    /// VMTELEPORT-CHECK lines its first boot printed (expected-checks.txt); slow the first time.
+    /// </summary>
+    public static string Webserver => Dir("webserver");
+
     public static string Dir(string kind) =>
         Dirs.GetOrAdd(kind, k => new Lazy<string>(() => Ensure(k))).Value;
 

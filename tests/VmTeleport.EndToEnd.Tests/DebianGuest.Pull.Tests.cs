@@ -5,8 +5,7 @@ namespace VmTeleport.EndToEnd.Tests;
 
 /// <summary>
 /// The real Debian guest teleported over loopback to a destination that holds the same guest laid
-/// out on four filesystems: only metadata and a few chunks cross the wire, the copy is exact, and
-/// it boots under QEMU to the fixture's boot marker.
+/// out on four filesystems: only metadata and a few chunks cross the wire, and the copy is exact.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class DebianGuestPullTests : IDisposable
@@ -16,7 +15,7 @@ public sealed class DebianGuestPullTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, true);
 
     [Fact]
-    public void Teleported_over_loopback_from_a_similar_local_image_it_is_exact_small_on_the_wire_and_boots()
+    public void Teleported_over_loopback_from_a_similar_local_image_it_is_exact_and_small_on_the_wire()
     {
         var image = Fixtures.Path("debian", "debian12.qcow2");
         var before = ImageFingerprint.Of(image);
@@ -41,9 +40,9 @@ public sealed class DebianGuestPullTests : IDisposable
             Assert.True(pull.GetProperty("local_bytes").GetProperty("image").GetInt64() > 600_000_000, r.Text);
         }
 
+        // Image against image, independently of pull's own verification. (Booting a pulled guest
+        // is WebserverGuestPullTests' part.)
         Assert.Contains("\"exact\":true", Cli.Ok("verify", image, output, "--json").Text, StringComparison.Ordinal);
-        var boot = ExternalCommand.Run(RepoRoot.Combine("tools", "fixtures", "boot-check.sh"), ["--timeout", "400", output], TimeSpan.FromMinutes(8));
-        Assert.True(boot.ExitCode == 0, boot.StdOut + boot.StdErr);
         Assert.Equal(before, ImageFingerprint.Of(image));
     }
 }

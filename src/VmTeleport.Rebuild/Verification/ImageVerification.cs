@@ -23,18 +23,8 @@ public static class ImageVerification
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(target);
-        var diffs = new List<Difference>();
-        var byField = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        long compared = 0, count = 0;
-        void Add(Difference d)
-        {
-            count++;
-            byField[d.Field] = byField.GetValueOrDefault(d.Field) + 1;
-            if (diffs.Count < cap)
-            {
-                diffs.Add(d);
-            }
-        }
+        var log = new DifferenceLog(cap);
+        long compared = 0;
 
         bool sourceIsList = IsEntryList(source), targetIsList = IsEntryList(target);
         string mode;
@@ -45,10 +35,10 @@ public static class ImageVerification
             using var b = DiskImage.Open(target);
             if (a.Length != b.Length)
             {
-                Add(new Difference("disk", "", "virtual_size", Num(a.Length), Num(b.Length)));
+                log.Add(new Difference("disk", "", "virtual_size", Num(a.Length), Num(b.Length)));
             }
 
-            ComparePartitions(PartitionTable.Read(a), PartitionTable.Read(b), Add);
+            ComparePartitions(PartitionTable.Read(a), PartitionTable.Read(b), log.Add);
             var va = DiskLayout.ExtVolumeNumbers(a).ToList();
             var vb = DiskLayout.ExtVolumeNumbers(b).ToList();
             foreach (var n in va.Union(vb).Order())
@@ -56,13 +46,13 @@ public static class ImageVerification
                 var scope = $"volume {n}";
                 if (!va.Contains(n) || !vb.Contains(n))
                 {
-                    Add(new Difference(scope, "", "filesystem", va.Contains(n) ? "\"ext\"" : null, vb.Contains(n) ? "\"ext\"" : null));
+                    log.Add(new Difference(scope, "", "filesystem", va.Contains(n) ? "\"ext\"" : null, vb.Contains(n) ? "\"ext\"" : null));
                     continue;
                 }
 
                 using var fa = FileSystemProbe.Open(DiskLayout.VolumeSource(a, n));
                 using var fb = FileSystemProbe.Open(DiskLayout.VolumeSource(b, n));
-                compared += CompareEntries(scope, EntrySet.FromFileSystem(fa, threads), EntrySet.FromFileSystem(fb, threads), Add);
+                compared += CompareEntries(scope, EntrySet.FromFileSystem(fa, threads), EntrySet.FromFileSystem(fb, threads), log.Add);
             }
 
             var ra = RawWindows(a, va);
@@ -73,25 +63,17 @@ public static class ImageVerification
                 var hb = rb.GetValueOrDefault(w);
                 if (ha != hb)
                 {
-                    Add(new Difference("disk", $"0x{w:x}+0x{Window:x}", "raw", ha is null ? null : $"\"{ha}\"", hb is null ? null : $"\"{hb}\""));
+                    log.Add(new Difference("disk", $"0x{w:x}+0x{Window:x}", "raw", ha is null ? null : $"\"{ha}\"", hb is null ? null : $"\"{hb}\""));
                 }
             }
         }
         else
         {
             mode = sourceIsList && targetIsList ? "manifests" : "image and manifest";
-            compared += CompareEntries("guest", LoadGuest(source, threads), LoadGuest(target, threads), Add);
+            compared += CompareEntries("guest", LoadGuest(source, threads), LoadGuest(target, threads), log.Add);
         }
 
-        return new ComparisonReport
-        {
-            Exact = count == 0,
-            Mode = mode,
-            EntriesCompared = compared,
-            DifferenceCount = count,
-            DifferencesByField = byField,
-            Differences = diffs,
-        };
+        return log.Report(mode, compared);
     }
 
     /// <summary>A manifest or tree --jsonl file starts with '{'; a disk image does not.</summary>

@@ -20,23 +20,13 @@ public static class LayoutVerification
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(target);
-        var diffs = new List<Difference>();
-        var byField = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        long compared = 0, count = 0;
-        void Add(Difference d)
-        {
-            count++;
-            byField[d.Field] = byField.GetValueOrDefault(d.Field) + 1;
-            if (diffs.Count < cap)
-            {
-                diffs.Add(d);
-            }
-        }
+        var log = new DifferenceLog(cap);
+        long compared = 0;
 
         using var disk = DiskImage.Open(target);
         if (disk.Length != expected.DiskSize)
         {
-            Add(new Difference("disk", "", "virtual_size", Num(expected.DiskSize), Num(disk.Length)));
+            log.Add(new Difference("disk", "", "virtual_size", Num(expected.DiskSize), Num(disk.Length)));
         }
 
         var sha = expected.Items.Where(i => i.Kind == ContentItemKind.File && i.Sha256 is not null)
@@ -55,11 +45,11 @@ public static class LayoutVerification
             }
             catch (InvalidDataException e)
             {
-                Add(new Difference(scope, "", "filesystem", "\"ext\"", System.Text.Json.JsonSerializer.Serialize(e.Message)));
+                log.Add(new Difference(scope, "", "filesystem", "\"ext\"", System.Text.Json.JsonSerializer.Serialize(e.Message)));
                 continue;
             }
 
-            compared += ImageVerification.CompareEntries(scope, want, have, Add);
+            compared += ImageVerification.CompareEntries(scope, want, have, log.Add);
         }
 
         var hasher = ChunkHasher.Default;
@@ -73,7 +63,7 @@ public static class LayoutVerification
                 disk.ReadAt(offset, data);
                 if (hasher.Hash(data) != c.Id)
                 {
-                    Add(new Difference("disk", string.Create(CultureInfo.InvariantCulture, $"0x{offset:x}+0x{c.Length:x}"), "raw",
+                    log.Add(new Difference("disk", string.Create(CultureInfo.InvariantCulture, $"0x{offset:x}+0x{c.Length:x}"), "raw",
                         $"\"{c.Id}\"", $"\"{hasher.Hash(data)}\""));
                 }
 
@@ -83,15 +73,7 @@ public static class LayoutVerification
             compared++;
         }
 
-        return new ComparisonReport
-        {
-            Exact = count == 0,
-            Mode = "image and layout",
-            EntriesCompared = compared,
-            DifferenceCount = count,
-            DifferencesByField = byField,
-            Differences = diffs,
-        };
+        return log.Report("image and layout", compared);
     }
 
     private static string Num(long n) => n.ToString(CultureInfo.InvariantCulture);

@@ -7,8 +7,9 @@
 #   none     an empty content index: everything crosses the wire
 #   debs     the guest's .deb archives indexed (the fixture's debs/): user data and config travel
 #   similar  the same guest on another disk layout indexed (debian12-split.qcow2)
-# Each pull starts a fresh agent (so the source's describe is paid every time) and an empty chunk
-# store. Wire bytes are the veth's counters (both directions), so TLS and HTTP/2 count.
+# Each pull starts a fresh agent, which describes the VM first (`describe`, the source's phase,
+# timed by serve's `ready:` line), and an empty chunk store; end to end = describe + pull.
+# Wire bytes are the veth's counters (both directions), so TLS and HTTP/2 count.
 # Writes bench/results/<date>/teleport.md and teleport.jsonl.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -73,8 +74,10 @@ start_agent() {
   ip netns exec "$src" "$vmteleport" serve --image "$image" --listen 169.254.250.1:8443 --token-file "$work/token" \
     --data-dir "$work/agent" > "$work/serve.out" 2> "$work/serve.err" &
   serve_pid=$!
-  for _ in $(seq 300); do grep -q '^listening:' "$work/serve.out" 2>/dev/null && return; sleep 0.2; done
-  echo "$0: serve did not start: $(cat "$work/serve.err")" >&2; exit 1
+  # The source describes the VM at start (`ready:` says when, and how long it took): its own
+  # phase, reported as `describe`, before the pull's clock starts.
+  for _ in $(seq 3000); do grep -q '^ready:' "$work/serve.out" 2>/dev/null && return; sleep 0.2; done
+  echo "$0: serve did not get ready: $(cat "$work/serve.err")" >&2; exit 1
 }
 stop_agent() { kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null || true; serve_pid=; }
 
@@ -102,11 +105,13 @@ for rate in $rates; do
       after=$(wire)
       stop_agent
       rm -rf "$work/out"
-      python3 - "$rate" "$scenario" "$run" "$m" "$((after - before))" "$work/pull.out" "$work/pull.err" >> "$work/runs.jsonl" <<'PY'
+      describe=$(sed -n 's/^ready: .* described in \([0-9.]*\) s.*/\1/p' "$work/serve.out")
+      python3 - "$rate" "$scenario" "$run" "$m" "$((after - before))" "$work/pull.out" "$work/pull.err" "$describe" >> "$work/runs.jsonl" <<'PY'
 import json, sys
-rate, scenario, run, m, wire, out, err = sys.argv[1:]
+rate, scenario, run, m, wire, out, err, describe = sys.argv[1:]
 secs, rss, rc = m.split()
-rec = {"rate": rate, "method": "vmteleport pull", "scenario": scenario, "run": int(run), "seconds": float(secs),
+rec = {"rate": rate, "method": "vmteleport pull", "scenario": scenario, "run": int(run), "seconds": float(describe) + float(secs),
+       "pull_seconds": float(secs), "describe_seconds": float(describe),
        "peak_rss_kib": int(rss), "exit": int(rc), "veth_bytes": int(wire)}
 if rc == "0":
     p = json.load(open(out))
@@ -134,7 +139,7 @@ import json, sys, statistics
 rows = [json.loads(l) for l in open(sys.argv[1])]
 print(f"# Teleport end to end vs rsync ({sys.argv[2]})\n")
 print(f"Load when done: {sys.argv[3].strip()}\n")
-print("| link | method | destination has | seconds (median, min–max) | wire MB (veth) | exact | phases (s, median run) |")
+print("| link | method | destination has | seconds end to end (median, min–max) | wire MB (veth) | exact | phases (s, median run) |")
 print("| --- | --- | --- | --- | --- | --- | --- |")
 keys = []
 for r in rows:
@@ -148,7 +153,8 @@ for k in keys:
     mid = min(rs, key=lambda r: abs(r["seconds"] - med))
     wire = statistics.median(r["veth_bytes"] for r in rs) / 1e6
     exact = ",".join(str(r.get("exact", r["exit"] == 0)).lower() for r in rs)
-    phases = ", ".join(f"{p} {v:.1f}" for p, v in mid.get("phases", {}).items() if p != "total")
+    phases = ", ".join([f"describe {mid['describe_seconds']:.1f}"] if "describe_seconds" in mid else []
+                       + [f"{p} {v:.1f}" for p, v in mid.get("phases", {}).items() if p != "total"])
     link = "unshaped" if k[0] == "none" else f"tbf {k[0]}"
     print(f"| {link} | {k[1]} | {k[2]} | {med:.1f} ({secs[0]:.1f}–{secs[-1]:.1f}) | {wire:.1f} | {exact} | {phases} |")
 PY

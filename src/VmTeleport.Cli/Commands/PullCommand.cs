@@ -66,40 +66,49 @@ public static class PullCommand
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         using var outputLock = OutputLock.Take(output);
         var data = DataDirectory.Resolve(q.DataDir);
+        return PhaseDisplay.Run(live: !Console.IsErrorRedirected, log: !q.Json || !Console.IsErrorRedirected, display => Pull(q, address, output, data, display));
+    }
+
+    private static int Pull(Request q, AgentAddress address, string output, string data, PhaseDisplay display)
+    {
         var total = Stopwatch.StartNew();
-        var clock = Stopwatch.StartNew();
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
-        void Phase(string name)
+        T Phase<T>(string name, long size, Func<long>? done, Func<T> work)
         {
+            var clock = Stopwatch.StartNew();
+            var value = display.Phase(name, size, done, work);
             seconds[name] = Math.Round(clock.Elapsed.TotalSeconds, 3);
-            clock.Restart();
-            Log(q, $"{name} done in {seconds[name]:F1} s");
+            return value;
         }
 
         using var client = address.Connect(new AgentClientOptions { Parallelism = q.Parallel });
-        var vm = address.ResolveVm(client);
-        var description = client.DescriptionAsync(vm).GetAwaiter().GetResult();
-        var manifest = client.ManifestAsync(vm).GetAwaiter().GetResult();
-        var layout = client.LayoutAsync(manifest).GetAwaiter().GetResult();
+        var (vm, description, manifest, layout) = Phase("fetch_description", 0, null, () =>
+        {
+            var vm = address.ResolveVm(client);
+            var description = client.DescriptionAsync(vm).GetAwaiter().GetResult();
+            var manifest = client.ManifestAsync(vm).GetAwaiter().GetResult();
+            return (vm, description, manifest, client.LayoutAsync(manifest).GetAwaiter().GetResult());
+        });
         var hardware = DescriptionJson.HardwareOf(description, $"description of {address.Uri}");
-        Phase("fetch_description");
 
         // One pack store per data directory: a second pull into it is refused while this one runs.
-        using var store = new PackChunkStore(Path.Combine(data, "chunks"));
-        using var index = ContentIndex.Open(data);
-        Phase("index");
+        var (store, index) = Phase("index", 0, null, () => (new PackChunkStore(Path.Combine(data, "chunks")), ContentIndex.Open(data)));
+        using var storeLifetime = store;
+        using var indexLifetime = index;
 
-        var sourcing = ChunkSourcing.Plan(manifest.Items, index, store);
-        Phase("plan");
-        Log(q, string.Create(CultureInfo.InvariantCulture,
+        var sourcing = Phase("plan", 0, null, () => ChunkSourcing.Plan(manifest.Items, index, store));
+        display.Log(string.Create(CultureInfo.InvariantCulture,
             $"{vm}: {Size.Format(sourcing.StoredBytes)} already stored, {Size.Format(sourcing.LocalBytes)} in local images, {Size.Format(sourcing.DebBytes)} in local packages, {Size.Format(sourcing.WireBytes)} to fetch"));
 
-        var (extracted, extractedBytes) = DebChunkExtractor.Extract(sourcing.Debs, store, q.Threads, warn: m => Log(q, m));
+        long storedBefore = store.Bytes;
+        var (extracted, extractedBytes) = Phase("extract_packages", sourcing.DebBytes, () => store.Bytes - storedBefore,
+            () => DebChunkExtractor.Extract(sourcing.Debs, store, q.Threads, warn: display.Log));
         var wire = sourcing.Wire.Concat(sourcing.Debs.Where(d => !extracted.Contains(d.Key)).Select(d => new Content.Images.ChunkSpan(d.Key, d.Value.Length))).ToList();
-        Phase("extract_packages");
 
-        var fetched = client.FetchChunksAsync(manifest, wire, store).GetAwaiter().GetResult();
-        Phase("transfer");
+        long wireRaw = wire.Sum(c => (long)c.Length);
+        storedBefore = store.Bytes;
+        var fetched = Phase("transfer", wireRaw, () => store.Bytes - storedBefore,
+            () => client.FetchChunksAsync(manifest, wire, store).GetAwaiter().GetResult());
 
         using var reader = new LocalChunkReader();
         var provider = new AssembledContentProvider(store, sourcing.Local, reader, chunk =>
@@ -108,50 +117,55 @@ public static class PullCommand
             return store.TryRead(chunk.Id, out var bytes) ? bytes : null;
         });
         ComparisonReport? report = null;
-        RebuildResult result;
-        try
+        long bytes = manifest.Items.Sum(i => i.Size);
+        var result = Phase("rebuild", bytes, () => provider.BytesFromStore + provider.BytesFromLocalImages + provider.BytesRefetched, () =>
         {
-            result = DiskRebuilder.Rebuild(layout, provider, output, partial =>
+            try
             {
-                report = LayoutVerification.Compare(layout, partial, q.Threads, cap: 20);
-                return report.Exact;
-            });
-        }
-        catch (InvalidDataException) when (report is { Exact: false } differs)
-        {
-            foreach (var d in differs.Differences)
-            {
-                Console.Error.WriteLine($"vmteleport: differs: {d.Scope} {d.Path} {d.Field}: {d.Source} → {d.Target}");
+                return DiskRebuilder.Rebuild(layout, provider, output, partial =>
+                {
+                    report = LayoutVerification.Compare(layout, partial, q.Threads, cap: 20);
+                    return report.Exact;
+                });
             }
+            catch (InvalidDataException) when (report is { Exact: false } differs)
+            {
+                foreach (var d in differs.Differences)
+                {
+                    display.Log($"differs: {d.Scope} {d.Path} {d.Field}: {d.Source} → {d.Target}");
+                }
 
-            throw;
-        }
+                throw;
+            }
+        });
 
         double verifySeconds = result.Phases.Where(p => p.Phase == "verify").Sum(p => p.Seconds);
-        seconds["rebuild"] = Math.Round(clock.Elapsed.TotalSeconds - verifySeconds, 3);
+        seconds["rebuild"] = Math.Round(seconds["rebuild"] - verifySeconds, 3);
         seconds["verify"] = Math.Round(verifySeconds, 3);
-        clock.Restart();
-        Log(q, $"rebuilt and verified {output}");
+        display.Log($"rebuilt and verified {output}");
 
-        string? domainXml = null;
-        if (hardware is not null)
+        var domainXml = Phase<string?>("deploy", 0, null, () =>
         {
-            var name = Path.GetFileNameWithoutExtension(output);
-            domainXml = Path.ChangeExtension(output, ".xml");
-            var xml = DomainDefinition.Create(hardware, name, output, "qcow2", q.DomainType ?? (File.Exists("/dev/kvm") ? "kvm" : "qemu"));
-            File.WriteAllText(domainXml + ".partial", xml);
-            File.Move(domainXml + ".partial", domainXml, overwrite: true);
-            if (q.Define)
+            string? domainXml = null;
+            if (hardware is not null)
             {
-                DeployCommand.Define(domainXml, q.Connect, name);
+                var name = Path.GetFileNameWithoutExtension(output);
+                domainXml = Path.ChangeExtension(output, ".xml");
+                var xml = DomainDefinition.Create(hardware, name, output, "qcow2", q.DomainType ?? (File.Exists("/dev/kvm") ? "kvm" : "qemu"));
+                File.WriteAllText(domainXml + ".partial", xml);
+                File.Move(domainXml + ".partial", domainXml, overwrite: true);
+                if (q.Define)
+                {
+                    DeployCommand.Define(domainXml, q.Connect, name);
+                }
             }
-        }
-        else if (q.Define)
-        {
-            throw new NotSupportedException($"--define: the agent was started without --domain-xml, so the source's hardware is unknown; {output} is in place, write its domain with `vmteleport deploy`");
-        }
+            else if (q.Define)
+            {
+                throw new NotSupportedException($"--define: the agent was started without --domain-xml, so the source's hardware is unknown; {output} is in place, write its domain with `vmteleport deploy`");
+            }
 
-        Phase("deploy");
+            return domainXml;
+        });
         seconds["total"] = Math.Round(total.Elapsed.TotalSeconds, 3);
         var localByKind = sourcing.LocalBytesByKind().ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
         localByKind["chunk_store"] = sourcing.StoredBytes;
@@ -165,12 +179,12 @@ public static class PullCommand
                 ["exact"] = report?.Exact,
                 ["wire_bytes"] = client.WireBytesReceived,
                 ["wire_bytes_sent"] = client.WireBytesSent,
-                ["bytes"] = manifest.Items.Sum(i => i.Size),
+                ["bytes"] = bytes,
                 ["duplicate_bytes"] = sourcing.DuplicateBytes,
                 ["local_bytes"] = localByKind,
                 ["packages_extracted_bytes"] = extractedBytes,
                 ["wire_chunks"] = wire.Count,
-                ["wire_raw_bytes"] = wire.Sum(c => (long)c.Length),
+                ["wire_raw_bytes"] = wireRaw,
                 ["fetched_chunks"] = fetched.Fetched,
                 ["corrupt_chunks_refetched"] = fetched.Corrupt,
                 ["failed_requests"] = fetched.FailedRequests,
@@ -193,13 +207,5 @@ public static class PullCommand
         }
 
         return ExitCodes.Success;
-    }
-
-    private static void Log(Request q, string message)
-    {
-        if (!q.Json || !Console.IsErrorRedirected)
-        {
-            Console.Error.WriteLine($"vmteleport: {message}");
-        }
     }
 }

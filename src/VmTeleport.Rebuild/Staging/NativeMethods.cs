@@ -51,9 +51,6 @@ internal static class NativeMethods
     [DllImport("libc", EntryPoint = "lsetxattr", SetLastError = true)]
     public static extern int LSetXattr(byte[] path, byte[] name, byte[] value, nuint size, int flags);
 
-    [DllImport("libc", EntryPoint = "pwrite", SetLastError = true)]
-    public static extern nint PWrite(int fd, byte[] buffer, nuint count, long offset);
-
     [DllImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
     public static extern int FTruncate(int fd, long length);
 

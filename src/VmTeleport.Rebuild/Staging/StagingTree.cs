@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 using VmTeleport.FileSystems;
 
 namespace VmTeleport.Rebuild.Staging;
@@ -237,6 +238,10 @@ public sealed class StagingTree : IDisposable
     /// <summary>Writes a staged file's bytes at their offsets with pwrite; unwritten ranges stay holes.</summary>
     private sealed class FileSink(int fd, string path, long size) : IContentSink
     {
+        // Not owned: the tree closes the descriptor. RandomAccess.Write takes the span as it is
+        // (the byte[] P/Invoke of pwrite needed a copy of every write).
+        private readonly SafeFileHandle _handle = new(fd, ownsHandle: false);
+
         public void Write(long offset, ReadOnlySpan<byte> data)
         {
             if (offset < 0 || offset + data.Length > size)
@@ -244,17 +249,13 @@ public sealed class StagingTree : IDisposable
                 throw new InvalidDataException($"staging: content of {path} written at {offset}+{data.Length}, past its size {size}");
             }
 
-            var buffer = data.ToArray();
-            for (int done = 0; done < buffer.Length;)
+            try
             {
-                var chunk = done == 0 ? buffer : buffer[done..];
-                nint n = NativeMethods.PWrite(fd, chunk, (nuint)chunk.Length, offset + done);
-                if (n <= 0)
-                {
-                    throw new IOException($"staging: cannot write {path} at {offset + done}: {NativeMethods.Error()}");
-                }
-
-                done += (int)n;
+                RandomAccess.Write(_handle, data, offset);
+            }
+            catch (IOException e)
+            {
+                throw new IOException($"staging: cannot write {path} at {offset}: {e.Message}", e);
             }
         }
     }

@@ -14,7 +14,13 @@ namespace VmTeleport.Rebuild;
 /// </summary>
 public static class WorkLocation
 {
-    /// <summary>Bytes the work directory may hold at its fullest: every volume's staging tree (one at a time) and the raw disk's data.</summary>
+    /// <summary>
+    /// Bytes the work directory may hold at its fullest: the largest volume's staging tree (they
+    /// are staged one at a time) and the raw disk's data. A staging tree holds at most its files'
+    /// sizes and at most the volume's size (sparse files stay sparse), plus a page per entry; a
+    /// volume's part of the raw disk holds at most that plus its inode tables and journal, and at
+    /// most the volume's size.
+    /// </summary>
     public static long Estimate(DiskLayout layout)
     {
         ArgumentNullException.ThrowIfNull(layout);
@@ -22,9 +28,10 @@ public static class WorkLocation
         foreach (var volume in layout.Volumes)
         {
             var p = volume.Parameters;
-            long staging = volume.Entries.Sum(e => (e.Type == EntryType.File ? RoundUp(e.Size) : 0) + 4096);
+            long data = Math.Min(volume.Entries.Where(e => e.Type == EntryType.File).Sum(e => RoundUp(e.Size)), volume.Length);
+            long staging = data + (4096L * volume.Entries.Count);
             largestStaging = Math.Max(largestStaging, staging);
-            raw += staging + ((long)p.InodeCount * p.InodeSize) + p.JournalSize;
+            raw += Math.Min(volume.Length, staging + ((long)p.InodeCount * p.InodeSize) + p.JournalSize);
         }
 
         raw += layout.Items.Where(i => i.Kind == Content.Images.ContentItemKind.Region).Sum(i => RoundUp(i.Size));

@@ -23,7 +23,7 @@ done
 for v in "1 0" "2 0" "1 4096" "2 4096"; do
   set -- $v
   names+=("this tree, threads=$1, $([ "$2" = 0 ] && echo disk || echo memory)")
-  dlls+=("$root/artifacts/cli/vmteleport.dll"); extra+=("--threads $1 --memory-mib $2")
+  dlls+=("$root/artifacts/cli/vmteleport.dll"); extra+=("--staging-threads $1 --memory-mib $2")
 done
 for round in $(seq "$rounds"); do
   for i in "${!names[@]}"; do

@@ -16,11 +16,15 @@ namespace VmTeleport.Rebuild;
 /// raw regions (partition table sectors, boot code, gaps, other partitions) are written byte for
 /// byte; the raw file becomes a qcow2 (qemu-img convert) that qemu-img check must find clean, at
 /// OUTPUT.partial, which <paramref name="verify"/> must accept before it is renamed to OUTPUT.
+/// Staging trees and the raw file live in a work directory in memory when they fit
+/// (<see cref="WorkLocation"/>), else next to OUTPUT; files are staged by
+/// <see cref="RebuildOptions.Threads"/> workers.
 /// </summary>
 public static class DiskRebuilder
 {
-    public static RebuildResult Rebuild(DiskLayout layout, IContentProvider provider, string output, Func<string, bool>? verify = null)
+    public static RebuildResult Rebuild(DiskLayout layout, IContentProvider provider, string output, Func<string, bool>? verify = null, RebuildOptions? options = null)
     {
+        options ??= new RebuildOptions();
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(output);
@@ -31,8 +35,6 @@ public static class DiskRebuilder
         }
 
         var partial = output + ".partial";
-        var raw = output + ".raw.partial";
-        var work = output + ".work";
         var phases = new List<(string, double)>();
         var clock = Stopwatch.StartNew();
         void Phase(string name)
@@ -42,7 +44,8 @@ public static class DiskRebuilder
         }
 
         long files = 0, fileBytes = 0, regionBytes = 0, fixups = 0;
-        Directory.CreateDirectory(work);
+        var (work, inMemory) = WorkLocation.Create(layout, output, options);
+        var raw = Path.Combine(work, "disk.raw");
         try
         {
             File.Delete(partial);
@@ -57,7 +60,7 @@ public static class DiskRebuilder
             {
                 var staging = Path.Combine(work, $"staging-{volume.Number}");
                 Directory.CreateDirectory(staging);
-                using (var tree = new StagingTree(staging))
+                using (var tree = new StagingTree(staging, options.Threads))
                 {
                     var firstName = new Dictionary<ulong, string>();
                     foreach (var entry in volume.Entries)
@@ -138,6 +141,7 @@ public static class DiskRebuilder
             RegionBytes = regionBytes,
             FixupCommands = fixups,
             Phases = phases,
+            WorkInMemory = inMemory,
         };
     }
 

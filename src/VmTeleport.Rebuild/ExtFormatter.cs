@@ -26,9 +26,17 @@ public static class ExtFormatter
         {
             $"offset={volume.Offset.ToString(CultureInfo.InvariantCulture)}",
             $"hash_seed={p.HashSeed}",
-            "nodiscard",
+            // The volume's range of the raw file is punched (discard on a regular file), so mke2fs
+            // knows it reads as zeros: it skips writing zeros over the inode tables (48 MiB for
+            // debian12) yet marks them zeroed, and the journal (lazy_journal_init=1) is left as the
+            // punched holes. Byte for byte the same filesystem as nodiscard with both inits at 0
+            // (checked with E2FSPROGS_FAKE_TIME), 108 MB fewer bytes written. Only the volume's
+            // range is punched ("-E offset" applies), so other volumes and regions keep their bytes;
+            // DiskRebuilder writes into a fresh sparse file, so should punching fail the journal
+            // still reads as zeros.
+            "discard",
             "lazy_itable_init=0",
-            "lazy_journal_init=0",
+            "lazy_journal_init=1",
         };
         if (p.FilenameEncoding == 1)
         {

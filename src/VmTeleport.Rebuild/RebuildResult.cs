@@ -12,4 +12,7 @@ public sealed record RebuildResult
     public required long RegionBytes { get; init; }
     public required long FixupCommands { get; init; }
     public required IReadOnlyList<(string Phase, double Seconds)> Phases { get; init; }
+
+    /// <summary>Whether staging and the raw disk were kept in memory (<see cref="RebuildOptions.MemoryDirectory"/>).</summary>
+    public bool WorkInMemory { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using VmTeleport.Content.Images;
 using VmTeleport.Content.Layout;
 using VmTeleport.Disks;
@@ -14,6 +15,7 @@ namespace VmTeleport.Rebuild;
 public sealed class SourceImageProvider : IContentProvider, IDisposable
 {
     internal const int Block = 4096;
+    private const int BufferSize = 1 << 20;
     private readonly IBlockSource _disk;
     private readonly bool _ownsDisk;
     private readonly Dictionary<int, IFileSystem> _filesystems = [];
@@ -43,18 +45,32 @@ public sealed class SourceImageProvider : IContentProvider, IDisposable
                 $"{_disk.Description}: volume {file.Volume ?? 0} {file.Path} is a {entry.Type} of {entry.Size} bytes, expected a file of {file.Size} bytes");
         }
 
-        using var stream = fs.OpenRead(entry);
-        var buffer = new byte[1 << 20];
-        foreach (var range in fs.GetDataRanges(entry))
+        if (entry.Size == 0)
         {
-            stream.Position = range.Offset;
-            for (long done = 0; done < range.Length;)
+            return;
+        }
+
+        // A pooled buffer no larger than the file: a fresh 1 MiB array per file cost more than
+        // the reading itself (the runtime zeroes it; 13,722 files of debian12 = 14 GB of memset).
+        using var stream = fs.OpenRead(entry);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(BufferSize, entry.Size));
+        try
+        {
+            foreach (var range in fs.GetDataRanges(entry))
             {
-                int n = (int)Math.Min(buffer.Length, range.Length - done);
-                stream.ReadExactly(buffer, 0, n);
-                WriteNonZero(sink, range.Offset + done, buffer.AsSpan(0, n));
-                done += n;
+                stream.Position = range.Offset;
+                for (long done = 0; done < range.Length;)
+                {
+                    int n = (int)Math.Min(Math.Min(buffer.Length, BufferSize), range.Length - done);
+                    stream.ReadExactly(buffer, 0, n);
+                    WriteNonZero(sink, range.Offset + done, buffer.AsSpan(0, n));
+                    done += n;
+                }
             }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -67,13 +83,20 @@ public sealed class SourceImageProvider : IContentProvider, IDisposable
             throw new ArgumentException($"{_disk.Description}: CopyRegion needs a region item, got {region.Kind} {region.Path}", nameof(region));
         }
 
-        var buffer = new byte[1 << 20];
-        for (long done = 0; done < region.Size;)
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
         {
-            int n = (int)Math.Min(buffer.Length, region.Size - done);
-            _disk.ReadAt(start + done, buffer.AsSpan(0, n));
-            sink.Write(done, buffer.AsSpan(0, n));
-            done += n;
+            for (long done = 0; done < region.Size;)
+            {
+                int n = (int)Math.Min(BufferSize, region.Size - done);
+                _disk.ReadAt(start + done, buffer.AsSpan(0, n));
+                sink.Write(done, buffer.AsSpan(0, n));
+                done += n;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

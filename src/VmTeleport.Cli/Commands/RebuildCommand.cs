@@ -21,16 +21,32 @@ public static class RebuildCommand
         var output = new Option<string>("--output") { Description = "The qcow2 to write (must not exist).", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the result and seconds per phase as JSON." };
         var threads = new Option<int>("--threads") { Description = "Files hashed at the same time.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var stagingThreads = new Option<int>("--staging-threads")
+        {
+            Description = "Files staged at the same time (1: on one thread, the fastest with a local source on 2 cores).",
+            DefaultValueFactory = _ => new RebuildOptions().Threads,
+        };
+        var memory = new Option<int>("--memory-mib")
+        {
+            Description = "MiB of /dev/shm the rebuild may work in (staging tree and raw disk; also at most half of MemAvailable); 0 works next to the output.",
+            DefaultValueFactory = _ => (int)(new RebuildOptions().MemoryLimit >> 20),
+        };
         var command = new Command("rebuild", "Rebuild a disk image file by file (same partition table, ext filesystems re-created) and verify it.")
         {
-            image, output, json, threads,
+            image, output, json, threads, stagingThreads, memory,
         };
-        command.SetAction(r => CommandRunner.Run(() => Run(r.GetValue(image)!, r.GetValue(output)!, r.GetValue(json), r.GetValue(threads))));
+        command.SetAction(r => CommandRunner.Run(() => Run(r.GetValue(image)!, r.GetValue(output)!, r.GetValue(json), r.GetValue(threads), r.GetValue(stagingThreads), r.GetValue(memory))));
         return command;
     }
 
-    private static int Run(string image, string output, bool json, int threads)
+    private static int Run(string image, string output, bool json, int threads, int stagingThreads, int memoryMib)
     {
+        if (threads < 1 || stagingThreads < 1 || memoryMib < 0)
+        {
+            throw new UsageException(
+                $"rebuild: --threads and --staging-threads must be at least 1 and --memory-mib at least 0 (got {threads}, {stagingThreads} and {memoryMib})");
+        }
+
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var disk = DiskImage.Open(image);
         var layout = DiskLayout.Read(disk, threads);
@@ -41,7 +57,7 @@ public static class RebuildCommand
         {
             report = ImageVerification.Compare(image, partial, threads, cap: 20);
             return report.Exact;
-        });
+        }, new RebuildOptions { Threads = stagingThreads, MemoryLimit = (long)memoryMib << 20 });
         if (json)
         {
             var phases = new Dictionary<string, double> { ["read layout"] = Math.Round(describe, 3) };
@@ -61,6 +77,8 @@ public static class RebuildCommand
                 file_bytes = result.FileBytes,
                 region_bytes = result.RegionBytes,
                 fixup_commands = result.FixupCommands,
+                staging_threads = stagingThreads,
+                work_in_memory = result.WorkInMemory,
                 seconds = phases,
                 total_seconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
             }));

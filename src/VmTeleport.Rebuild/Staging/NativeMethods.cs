@@ -51,8 +51,17 @@ internal static class NativeMethods
     [DllImport("libc", EntryPoint = "lsetxattr", SetLastError = true)]
     public static extern int LSetXattr(byte[] path, byte[] name, byte[] value, nuint size, int flags);
 
-    [DllImport("libc", EntryPoint = "pwrite", SetLastError = true)]
-    public static extern nint PWrite(int fd, byte[] buffer, nuint count, long offset);
+    [DllImport("libc", EntryPoint = "fchown", SetLastError = true)]
+    public static extern int FChown(int fd, uint owner, uint group);
+
+    [DllImport("libc", EntryPoint = "fchmod", SetLastError = true)]
+    public static extern int FChmod(int fd, int mode);
+
+    [DllImport("libc", EntryPoint = "futimens", SetLastError = true)]
+    public static extern int FUtimens(int fd, long[] times);
+
+    [DllImport("libc", EntryPoint = "fsetxattr", SetLastError = true)]
+    public static extern int FSetXattr(int fd, byte[] name, byte[] value, nuint size, int flags);
 
     [DllImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
     public static extern int FTruncate(int fd, long length);

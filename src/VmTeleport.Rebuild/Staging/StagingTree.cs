@@ -11,18 +11,24 @@ namespace VmTeleport.Rebuild.Staging;
 /// (mkdirat, symlinkat, mknodat, openat with O_CREAT | O_EXCL | O_NOFOLLOW). So a symlink `a -> /tmp`
 /// followed by an entry `a/b`, or a name `..`, fails with <see cref="InvalidDataException"/> and
 /// nothing is ever written outside the root. Entries must come parents first (walk order).
+/// Entries are created in order on the caller's thread; a regular file's content and then its own
+/// metadata go to <c>threads</c> workers (<c>StagingTree.Files.cs</c>).
 /// </summary>
-public sealed class StagingTree : IDisposable
+public sealed partial class StagingTree : IDisposable
 {
     private const int SIfChr = 0x2000, SIfBlk = 0x6000, SIfIfo = 0x1000, SIfSock = 0xC000;
     private readonly string _root;
     private readonly int _rootFd;
     private readonly List<(byte[] Name, int Fd)> _open = [];
     private readonly List<FileSystemEntry> _directories = [];
+    private readonly FileWriters _files;
 
-    public StagingTree(string root)
+    /// <param name="root">An existing, empty directory.</param>
+    /// <param name="threads">Workers that write file content; 1 writes each file inside <see cref="Add"/>.</param>
+    public StagingTree(string root, int threads = 1)
     {
         ArgumentNullException.ThrowIfNull(root);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         _root = root;
         _rootFd = NativeMethods.OpenAt(NativeMethods.AtFdcwd, StagingName.Z(Encoding.UTF8.GetBytes(root)),
             NativeMethods.ORdonly | NativeMethods.ODirectory | NativeMethods.ONofollow | NativeMethods.OCloexec, 0);
@@ -30,14 +36,21 @@ public sealed class StagingTree : IDisposable
         {
             throw new IOException($"staging: cannot open the staging directory {root}: {NativeMethods.Error()}");
         }
+
+        _files = new FileWriters(threads);
     }
 
-    /// <summary>Creates <paramref name="entry"/> with its owner, mode, xattrs and times (directories' times in <see cref="Complete"/>).</summary>
+    /// <summary>
+    /// Creates <paramref name="entry"/> with its owner, mode, xattrs and times (directories' times in
+    /// <see cref="Complete"/>). A regular file is created here; its content, owner, xattrs, mode and
+    /// times may be set later on a worker, and a worker's failure is thrown by a later call.
+    /// </summary>
     /// <param name="content">Writes a regular file's bytes; null for other types.</param>
     /// <param name="linkOf">For a further name of a hard-linked inode, the path created first; the new name becomes a hard link to it.</param>
     public void Add(FileSystemEntry entry, Action<IContentSink>? content = null, string? linkOf = null)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        _files.ThrowIfFailed();
         var parts = StagingName.Split(entry.Path);
         if (parts.Count == 0)
         {
@@ -74,17 +87,8 @@ public sealed class StagingTree : IDisposable
                 int fd = NativeMethods.OpenAt(parent, name,
                     NativeMethods.OWronly | NativeMethods.OCreat | NativeMethods.OExcl | NativeMethods.ONofollow | NativeMethods.OCloexec, 0x180);
                 Check(fd, "create", entry.Path);
-                try
-                {
-                    content?.Invoke(new FileSink(fd, entry.Path, entry.Size));
-                    Check(NativeMethods.FTruncate(fd, entry.Size), "truncate", entry.Path);
-                }
-                finally
-                {
-                    NativeMethods.Close(fd);
-                }
-
-                break;
+                _files.Write(new StagedFile(fd, entry, content));
+                return;
             case EntryType.Symlink:
                 Check(NativeMethods.SymlinkAt(StagingName.Z(StagingName.Encode(entry.Target ?? "")), parent, name), "symlink", entry.Path);
                 break;
@@ -111,6 +115,9 @@ public sealed class StagingTree : IDisposable
     /// <summary>Sets every directory's times, deepest first, once nothing more will be created in them.</summary>
     public void Complete()
     {
+        // Writing a file's content does not touch its directory, but a directory is complete only
+        // once every file in it is.
+        _files.Complete();
         foreach (var dir in _directories.OrderByDescending(d => d.Path.Count(c => c == '/')).ThenBy(d => d.Path, StringComparer.Ordinal))
         {
             var parts = StagingName.Split(dir.Path);
@@ -223,6 +230,7 @@ public sealed class StagingTree : IDisposable
 
     public void Dispose()
     {
+        _files.Dispose();
         foreach (var (_, fd) in _open)
         {
             NativeMethods.Close(fd);
@@ -233,29 +241,4 @@ public sealed class StagingTree : IDisposable
     }
 
     public override string ToString() => _root;
-
-    /// <summary>Writes a staged file's bytes at their offsets with pwrite; unwritten ranges stay holes.</summary>
-    private sealed class FileSink(int fd, string path, long size) : IContentSink
-    {
-        public void Write(long offset, ReadOnlySpan<byte> data)
-        {
-            if (offset < 0 || offset + data.Length > size)
-            {
-                throw new InvalidDataException($"staging: content of {path} written at {offset}+{data.Length}, past its size {size}");
-            }
-
-            var buffer = data.ToArray();
-            for (int done = 0; done < buffer.Length;)
-            {
-                var chunk = done == 0 ? buffer : buffer[done..];
-                nint n = NativeMethods.PWrite(fd, chunk, (nuint)chunk.Length, offset + done);
-                if (n <= 0)
-                {
-                    throw new IOException($"staging: cannot write {path} at {offset + done}: {NativeMethods.Error()}");
-                }
-
-                done += (int)n;
-            }
-        }
-    }
 }

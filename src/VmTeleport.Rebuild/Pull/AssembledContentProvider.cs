@@ -1,3 +1,4 @@
+using System.Buffers;
 using VmTeleport.Content.Chunking;
 using VmTeleport.Content.Images;
 using VmTeleport.Content.Index;
@@ -37,44 +38,57 @@ public sealed class AssembledContentProvider(
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(sink);
-        var window = new byte[(int)Math.Min(Window, Math.Max(item.Size, 1))];
-        var chunk = new byte[64 * 1024];
-        long windowStart = 0, offset = 0;
-        foreach (var c in item.Chunks)
+        // Pooled: a fresh 1 MiB array per file (zeroed, then faulted in) was most of the
+        // rebuild's stage time for SourceImageProvider (docs/rebuild.md).
+        int windowLength = (int)Math.Min(Window, Math.Max(item.Size, 1));
+        var window = ArrayPool<byte>.Shared.Rent(windowLength);
+        var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
         {
-            var data = chunk.AsSpan(0, c.Length);
-            Fill(item, c, data);
-            while (!data.IsEmpty)
+            long windowStart = 0, offset = 0;
+            foreach (var c in item.Chunks)
             {
-                int at = (int)(offset - windowStart);
-                int n = Math.Min(data.Length, window.Length - at);
-                data[..n].CopyTo(window.AsSpan(at));
-                data = data[n..];
-                offset += n;
-                if (offset - windowStart == window.Length)
+                var data = chunk.AsSpan(0, c.Length);
+                Fill(item, c, data);
+                while (!data.IsEmpty)
                 {
-                    SourceImageProvider.WriteNonZero(sink, windowStart, window);
-                    windowStart = offset;
+                    int at = (int)(offset - windowStart);
+                    int n = Math.Min(data.Length, windowLength - at);
+                    data[..n].CopyTo(window.AsSpan(at));
+                    data = data[n..];
+                    offset += n;
+                    if (offset - windowStart == windowLength)
+                    {
+                        SourceImageProvider.WriteNonZero(sink, windowStart, window.AsSpan(0, windowLength));
+                        windowStart = offset;
+                    }
                 }
             }
-        }
 
-        if (offset != item.Size)
-        {
-            throw new InvalidDataException($"{Name(item)}: chunks add up to {offset} bytes, the item has {item.Size}");
-        }
+            if (offset != item.Size)
+            {
+                throw new InvalidDataException($"{Name(item)}: chunks add up to {offset} bytes, the item has {item.Size}");
+            }
 
-        if (offset > windowStart)
+            if (offset > windowStart)
+            {
+                SourceImageProvider.WriteNonZero(sink, windowStart, window.AsSpan(0, (int)(offset - windowStart)));
+            }
+        }
+        finally
         {
-            SourceImageProvider.WriteNonZero(sink, windowStart, window.AsSpan(0, (int)(offset - windowStart)));
+            ArrayPool<byte>.Shared.Return(chunk);
+            ArrayPool<byte>.Shared.Return(window);
         }
     }
 
     private void Fill(ContentItem item, ChunkSpan c, Span<byte> data)
     {
-        if (store.TryRead(c.Id, out var stored) && stored.Length == c.Length)
+        // The pack store reads into the caller's buffer; other stores hand back an array.
+        if (store is PackChunkStore pack
+            ? pack.TryRead(c.Id, data, out int length) && length == c.Length
+            : store.TryRead(c.Id, out var stored) && stored.Length == c.Length && stored.AsSpan().TryCopyTo(data))
         {
-            stored.CopyTo(data);
             Interlocked.Add(ref _fromStore, c.Length);
             return;
         }

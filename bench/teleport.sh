@@ -105,7 +105,7 @@ for rate in $rates; do
       after=$(wire)
       stop_agent
       rm -rf "$work/out"
-      describe=$(sed -n 's/^ready: .* described in \([0-9.]*\) s.*/\1/p' "$work/serve.out")
+      describe=$(sed -n 's/^ready: .*described in \([0-9.]*\) s.*/\1/p' "$work/serve.out")
       python3 - "$rate" "$scenario" "$run" "$m" "$((after - before))" "$work/pull.out" "$work/pull.err" "$describe" >> "$work/runs.jsonl" <<'PY'
 import json, sys
 rate, scenario, run, m, wire, out, err, describe = sys.argv[1:]

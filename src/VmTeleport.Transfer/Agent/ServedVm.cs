@@ -95,35 +95,28 @@ internal sealed class ServedVm : IDisposable
 
     public async Task<string> DescriptionAsync(CancellationToken cancellationToken)
     {
-        var state = await StateAsync(cancellationToken).ConfigureAwait(false);
-        if (state.Description is { } done)
+        var state = await OnceAsync(s => s.Description is not null, s => s.Description = DescriptionJson.Serialize(GuestInspector.Inspect(s.Disk, new DescribedImage
         {
-            return done;
-        }
-
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            state.Description ??= await Task.Run(() => DescriptionJson.Serialize(GuestInspector.Inspect(state.Disk, new DescribedImage
-            {
-                Image = Path,
-                Snapshot = Snapshot,
-                Format = Listing.Format,
-                VirtualSize = state.Disk.Length,
-                AllocatedBytes = GuestInspector.AllocatedBytes(state.Disk),
-            }, new InspectOptions { Threads = _threads, Hardware = _hardware })), cancellationToken).ConfigureAwait(false);
-            return state.Description;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+            Image = Path,
+            Snapshot = Snapshot,
+            Format = Listing.Format,
+            VirtualSize = s.Disk.Length,
+            AllocatedBytes = GuestInspector.AllocatedBytes(s.Disk),
+        }, new InspectOptions { Threads = _threads, Hardware = _hardware })), cancellationToken).ConfigureAwait(false);
+        return state.Description!;
     }
 
-    public async Task<ImageState> LayoutAsync(CancellationToken cancellationToken)
+    public Task<ImageState> LayoutAsync(CancellationToken cancellationToken) =>
+        OnceAsync(s => s.Layout is not null, s => s.Layout = s.BuildLayout(), cancellationToken);
+
+    /// <summary>
+    /// The current state with one of its documents made: requests wait for the one computation
+    /// (under the same gate as the state itself) instead of each reading the guest again.
+    /// </summary>
+    private async Task<ImageState> OnceAsync(Func<ImageState, bool> made, Action<ImageState> make, CancellationToken cancellationToken)
     {
         var state = await StateAsync(cancellationToken).ConfigureAwait(false);
-        if (state.Layout is not null)
+        if (made(state))
         {
             return state;
         }
@@ -131,7 +124,11 @@ internal sealed class ServedVm : IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            state.Layout ??= await Task.Run(state.BuildLayout, cancellationToken).ConfigureAwait(false);
+            if (!made(state))
+            {
+                await Task.Run(() => make(state), cancellationToken).ConfigureAwait(false);
+            }
+
             return state;
         }
         finally

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using VmTeleport.Content.Chunking;
 using VmTeleport.Content.Images;
@@ -134,9 +133,7 @@ public static class ManifestLines
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
-            throw new InvalidDataException($"{where}: {e.Message} in \"{Truncate(Encoding.UTF8.GetString(line))}\"", e);
+            throw new InvalidDataException($"{where}: {e.Message} in \"{GuestText.Truncate(line)}\"", e);
         }
     }
-
-    private static string Truncate(string s) => s.Length <= 120 ? s : s[..120] + "…";
 }

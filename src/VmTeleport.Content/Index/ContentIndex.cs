@@ -125,35 +125,28 @@ public sealed partial class ContentIndex : IDisposable
         return ReadFiles(cmd);
     }
 
-    /// <summary>One place the chunk's bytes can be read from, or null when no source holds it.</summary>
-    public ChunkLocation? FindChunk(ChunkId id) => FindChunks(id, 1) is [var first, ..] ? first : null;
-
     /// <summary>
-    /// Up to <paramref name="limit"/> places holding the chunk, those readable at random (images,
-    /// snapshots, backing files) before packages (read forward through their data.tar).
+    /// Which of the places holding a chunk is named: those readable at random (images, snapshots,
+    /// backing files) before packages (read forward through their data.tar), then by source.
     /// </summary>
-    public IReadOnlyList<ChunkLocation> FindChunks(ChunkId id, int limit)
+    private const string PreferredPlace = "s.kind = 'deb', s.id";
+
+    /// <summary>One place the chunk's bytes can be read from (<see cref="PreferredPlace"/>), or null when no source holds it.</summary>
+    public ChunkLocation? FindChunk(ChunkId id)
     {
-        using var cmd = Command("""
+        using var cmd = Command($"""
             SELECT s.id, s.kind, s.location, s.snapshot, f.volume, f.path, f.raw_offset, c.offset, c.length
             FROM file_chunks c JOIN files f ON f.id = c.file_id JOIN sources s ON s.id = f.source_id
-            WHERE c.chunk_id = $id ORDER BY s.kind = 'deb', s.id LIMIT $limit
+            WHERE c.chunk_id = $id ORDER BY {PreferredPlace} LIMIT 1
             """);
         cmd.Parameters.AddWithValue("$id", id.ToArray());
-        cmd.Parameters.AddWithValue("$limit", limit);
         using var r = cmd.ExecuteReader();
-        var list = new List<ChunkLocation>();
-        while (r.Read())
-        {
-            list.Add(ReadLocation(r));
-        }
-
-        return list;
+        return r.Read() ? ReadLocation(r) : null;
     }
 
     /// <summary>
-    /// For many chunks at once (a pull's whole manifest), one place each that holds it, chosen as
-    /// <see cref="FindChunks"/> orders them; chunks no source holds are absent from the result.
+    /// For many chunks at once (a pull's whole manifest), one place each that holds it, the one
+    /// <see cref="FindChunk"/> names; chunks no source holds are absent from the result.
     /// One join over a temporary table instead of a query per chunk.
     /// </summary>
     public Dictionary<ChunkId, ChunkLocation> LocateChunks(IEnumerable<ChunkId> ids)
@@ -179,10 +172,10 @@ public sealed partial class ContentIndex : IDisposable
                 tx.Commit();
             }
 
-            using var cmd = Command("""
+            using var cmd = Command($"""
                 SELECT source_id, kind, location, snapshot, volume, path, raw_offset, offset, length, chunk_id FROM (
                     SELECT s.id AS source_id, s.kind, s.location, s.snapshot, f.volume, f.path, f.raw_offset, c.offset, c.length, c.chunk_id,
-                           ROW_NUMBER() OVER (PARTITION BY c.chunk_id ORDER BY s.kind = 'deb', s.id) AS n
+                           ROW_NUMBER() OVER (PARTITION BY c.chunk_id ORDER BY {PreferredPlace}) AS n
                     FROM wanted_chunks w JOIN file_chunks c ON c.chunk_id = w.id
                     JOIN files f ON f.id = c.file_id JOIN sources s ON s.id = f.source_id)
                 WHERE n = 1

@@ -12,6 +12,12 @@ public static class CommonOptions
         HelpName = "DIR",
     };
 
+    /// <summary>URL, --token-file and --fingerprint: how `fetch` and `pull` name and trust a source agent (<see cref="AgentAddress"/>).</summary>
+    public static (Argument<string> Url, Option<string> TokenFile, Option<string> Fingerprint) Agent() => (
+        new("URL") { Description = "The agent and VM: https://HOST:PORT/NAME (NAME may be left out when the agent serves one VM)." },
+        new("--token-file") { Description = "File holding the agent's bearer token (mode 0600).", HelpName = "FILE", Required = true },
+        new("--fingerprint") { Description = "The agent's certificate fingerprint as `serve` prints it (SHA256:…); any other certificate is refused.", HelpName = "FP", Required = true });
+
     public static Argument<string> Image() => new("IMAGE")
     {
         Description = "Disk image (raw or qcow2), optionally IMAGE@SNAPSHOT for a qcow2 internal snapshot (name or id). Opened read-only.",

@@ -18,9 +18,7 @@ public static class FetchCommand
 {
     public static Command Create()
     {
-        var url = new Argument<string>("URL") { Description = "The agent and VM: https://HOST:PORT/NAME (NAME may be left out when the agent serves one VM)." };
-        var tokenFile = new Option<string>("--token-file") { Description = "File holding the agent's bearer token (mode 0600).", HelpName = "FILE", Required = true };
-        var fingerprint = new Option<string>("--fingerprint") { Description = "The agent's certificate fingerprint as `serve` prints it (SHA256:…); any other certificate is refused.", HelpName = "FP", Required = true };
+        var (url, tokenFile, fingerprint) = CommonOptions.Agent();
         var dataDir = new Option<string?>("--data-dir") { Description = "Where the chunk store (chunks/) and the fetched description and manifest (fetched/NAME/) go.", HelpName = "DIR" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object of counts, bytes and seconds." };
         var codec = new Option<string>("--codec") { Description = "Compression of chunk frames: zstd (default), brotli or none.", DefaultValueFactory = _ => "zstd" };

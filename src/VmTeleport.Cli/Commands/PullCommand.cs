@@ -25,9 +25,7 @@ public static class PullCommand
 {
     public static Command Create()
     {
-        var url = new Argument<string>("URL") { Description = "The agent and VM: https://HOST:PORT/NAME (NAME may be left out when the agent serves one VM)." };
-        var tokenFile = new Option<string>("--token-file") { Description = "File holding the agent's bearer token (mode 0600).", HelpName = "FILE", Required = true };
-        var fingerprint = new Option<string>("--fingerprint") { Description = "The agent's certificate fingerprint as `serve` prints it (SHA256:…); any other certificate is refused.", HelpName = "FP", Required = true };
+        var (url, tokenFile, fingerprint) = CommonOptions.Agent();
         var output = new Option<string>("--output", "-o") { Description = "The qcow2 to write (must not exist). The domain XML goes beside it as NAME.xml.", HelpName = "FILE", Required = true };
         var dataDir = CommonOptions.IndexDataDir();
         var define = new Option<bool>("--define") { Description = "Register the new domain with `virsh define` (needs libvirt and a description with hardware)." };

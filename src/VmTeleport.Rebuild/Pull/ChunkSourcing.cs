@@ -36,7 +36,7 @@ public sealed class ChunkSourcing
         Local.Values.Concat(Debs.Values).GroupBy(l => SourceKinds.Name(l.Kind))
             .ToDictionary(g => g.Key, g => g.Sum(l => (long)l.Length), StringComparer.Ordinal);
 
-    public static ChunkSourcing Plan(IEnumerable<ContentItem> items, ContentIndex index, IChunkStore store, Action<long>? progress = null)
+    public static ChunkSourcing Plan(IEnumerable<ContentItem> items, ContentIndex index, IChunkStore store)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(index);
@@ -67,7 +67,6 @@ public sealed class ChunkSourcing
             }
         }
 
-        progress?.Invoke(plan.Stored.Count);
         var found = index.LocateChunks(unstored);
         foreach (var id in unstored)
         {

@@ -16,7 +16,7 @@ public static class DebChunkExtractor
 {
     /// <summary>Extracts the wanted chunks; returns the ids stored and the bytes they hold.</summary>
     public static (HashSet<ChunkId> Stored, long Bytes) Extract(
-        IReadOnlyDictionary<ChunkId, ChunkLocation> wanted, IChunkStore store, int threads, Action<long>? progress = null, Action<string>? warn = null)
+        IReadOnlyDictionary<ChunkId, ChunkLocation> wanted, IChunkStore store, int threads, Action<string>? warn = null)
     {
         ArgumentNullException.ThrowIfNull(wanted);
         ArgumentNullException.ThrowIfNull(store);
@@ -53,7 +53,6 @@ public static class DebChunkExtractor
             {
                 stored.UnionWith(mine);
                 bytes += mineBytes;
-                progress?.Invoke(bytes);
             }
         });
         return (stored, bytes);

@@ -13,6 +13,7 @@
 # Writes bench/results/<date>/teleport.md and teleport.jsonl.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/link.sh"
 bench_require_root
 rates="none 80mbit"
 runs=1
@@ -28,33 +29,19 @@ image=${1:-$fixtures/debian12.qcow2}
 bench_build_cli
 command -v rsync >/dev/null || apt-get install -y -q rsync >/dev/null
 work=$(mktemp -d /var/tmp/vmt-teleport-bench.XXXXXX)
-src=vmt-src-$$ dst=vmt-dst-$$
+src=$link_src dst=$link_dst
 serve_pid= rsyncd_pid=
 cleanup() {
   [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null
   [ -f "$work/rsyncd.pid" ] && kill "$(cat "$work/rsyncd.pid")" 2>/dev/null
   wait 2>/dev/null || true
-  ip netns del "$src" 2>/dev/null || true
-  ip netns del "$dst" 2>/dev/null || true
+  link_down
   rm -rf "$work"
 }
 trap cleanup EXIT
-ip netns add "$src"
-ip netns add "$dst"
-ip link add vmt-a-$$ netns "$src" type veth peer name vmt-b-$$ netns "$dst"
-ip -n "$src" addr add 169.254.250.1/24 dev vmt-a-$$
-ip -n "$dst" addr add 169.254.250.2/24 dev vmt-b-$$
-for ns in "$src" "$dst"; do ip -n "$ns" link set lo up; done
-ip -n "$src" link set vmt-a-$$ up
-ip -n "$dst" link set vmt-b-$$ up
-shape() { # RATE
-  for pair in "$src vmt-a-$$" "$dst vmt-b-$$"; do
-    set -- $pair
-    tc -n "$1" qdisc del dev "$2" root 2>/dev/null || true
-    [ "$rate" = none ] || tc -n "$1" qdisc add dev "$2" root tbf rate "$rate" burst 256kb latency 50ms
-  done
-}
-wire() { ip -n "$dst" -s -j link show vmt-b-$$ | python3 -c 'import json,sys; s=json.load(sys.stdin)[0]["stats64"]; print(s["rx"]["bytes"] + s["tx"]["bytes"])'; }
+link_up
+shape() { link_shape "$rate"; }
+wire() { link_bytes; }
 
 umask 077
 head -c 32 /dev/urandom | base64 > "$work/token"

@@ -31,7 +31,8 @@ public sealed partial class AgentClient
     /// </summary>
     public async Task<LinkProbe> ProbeAsync(long maxBytes, TimeSpan maxTime, long ignoredBytes, CancellationToken cancellationToken = default)
     {
-        maxBytes = Math.Clamp(maxBytes, ignoredBytes + 1, ProtocolHeaders.MaxProbeBytes);
+        // Not capped here: the agent refuses more than ProtocolHeaders.MaxProbeBytes (400).
+        maxBytes = Math.Max(maxBytes, ignoredBytes + 1);
         var request = new HttpRequestMessage(HttpMethod.Get, $"v1/probe?bytes={maxBytes.ToString(CultureInfo.InvariantCulture)}");
         var clock = Stopwatch.StartNew();
         using var response = await SendAsync(request, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);

@@ -88,7 +88,7 @@ for rate in $rates; do
       start_agent
       before=$(wire)
       m=$(measure "$work/pull" ip netns exec "$dst" "$vmteleport" pull "https://169.254.250.1:8443/$name" --token-file "$work/token" \
-        --fingerprint "$(awk '/^fingerprint:/ {print $2}' "$work/serve.out")" --output "$work/out/$name.qcow2" --data-dir "$work/dest" --json)
+        --fingerprint "$(awk '/^fingerprint:/ {print $2}' "$work/serve.out")" --output "$work/out/$name.qcow2" --data-dir "$work/dest" --json --method teleport)
       after=$(wire)
       stop_agent
       rm -rf "$work/out"

@@ -43,6 +43,20 @@ public static class DiskImage
             .ToList();
     }
 
+    /// <summary>
+    /// The backing file a qcow2 names in its header (as stored, unresolved), or null for a
+    /// standalone qcow2 and for raw images: whether the file alone holds the whole disk.
+    /// </summary>
+    public static string? BackingFileOf(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: no such disk image", path);
+        }
+
+        return IsQcow2(path) ? Qcow2Image.ReadBackingName(path, path) : null;
+    }
+
     /// <summary>Splits "PATH@SNAPSHOT"; a path that exists as given wins.</summary>
     public static (string Path, string? Snapshot) SplitSpec(string spec)
     {

@@ -28,7 +28,7 @@ public sealed class DebianGuestPullTests : IDisposable
         using (var serve = ServeProcess.Start(token, Path.Combine(_dir, "agent"), "--image", image))
         {
             var r = Cli.Ok("pull", $"{serve.Address}/debian12", "--token-file", token, "--fingerprint", serve.Fingerprint,
-                "--output", output, "--data-dir", data, "--json");
+                "--output", output, "--data-dir", data, "--json", "--method", "teleport");
             var pull = JsonDocument.Parse(r.Text).RootElement;
             Assert.True(pull.GetProperty("exact").GetBoolean());
 

@@ -153,7 +153,7 @@ public sealed class PullCommandsTests : IDisposable
 
     private JsonElement Pull(ServeProcess serve, string output, string data, params string[] more)
     {
-        var r = Cli.Run(["pull", $"{serve.Address}/demo", "--token-file", Token, "--fingerprint", serve.Fingerprint, "--output", output, "--data-dir", data, "--json", .. more]);
+        var r = Cli.Run(["pull", $"{serve.Address}/demo", "--token-file", Token, "--fingerprint", serve.Fingerprint, "--output", output, "--data-dir", data, "--json", "--method", "teleport", .. more]);
         Assert.True(r.ExitCode == 0, r.StdErr);
         return JsonDocument.Parse(r.Text).RootElement.Clone();
     }

@@ -32,7 +32,7 @@ public sealed class WebserverGuestPullTests : IDisposable
         using (var serve = ServeProcess.Start(token, Path.Combine(_dir, "agent"), "--image", image))
         {
             var r = Cli.Ok("pull", $"{serve.Address}/webserver", "--token-file", token, "--fingerprint", serve.Fingerprint,
-                "--output", output, "--data-dir", data, "--json");
+                "--output", output, "--data-dir", data, "--json", "--method", "teleport");
             pull = JsonDocument.Parse(r.Text).RootElement.Clone();
         }
 

@@ -27,7 +27,7 @@ public sealed class TransferFaultsTests
         using var http = new HttpClient(handler) { BaseAddress = served.Agent.Address, DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
         foreach (var auth in new[] { null, "Bearer wrong", "Bearer " + TestAgent.Token + "x", "Basic " + TestAgent.Token })
         {
-            foreach (var path in new[] { "v1/vms", "v1/vms/demo/description", "v1/vms/demo/manifest" })
+            foreach (var path in new[] { "v1/vms", "v1/vms/demo/description", "v1/vms/demo/manifest", "v1/vms/demo/image", "v1/probe?bytes=1024" })
             {
                 using var get = new HttpRequestMessage(HttpMethod.Get, path) { Version = HttpVersion.Version20 };
                 if (auth is not null)

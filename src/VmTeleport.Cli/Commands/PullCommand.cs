@@ -9,19 +9,21 @@ using VmTeleport.Rebuild;
 using VmTeleport.Rebuild.Pull;
 using VmTeleport.Rebuild.Verification;
 using VmTeleport.Transfer.Client;
-using VmTeleport.Transfer.Protocol;
 using VmTeleport.Transfer.Store;
 
 namespace VmTeleport.Cli.Commands;
 
 /// <summary>
 /// `vmteleport pull https://HOST:PORT[/NAME] --token-file F --fingerprint FP --output DIR/NAME.qcow2
-/// [--define] [--json]`: the teleport's destination side (docs/pull.md). Fetches the description,
-/// manifest and layout; finds every chunk it can locally (chunk store, indexed images, indexed
-/// .debs); fetches only the rest; rebuilds the disk; verifies it against the source's layout and
-/// manifest; only then renames it into place and writes (and optionally defines) the domain.
+/// [--method auto|teleport|copy] [--bandwidth RATE] [--define] [--json]`: the teleport's destination
+/// side (docs/pull.md). Fetches the description, manifest and layout; finds every chunk it can
+/// locally (chunk store, indexed images, indexed .debs); decides whether teleporting the rest or
+/// a plain copy of the image file finishes first at the link's rate; then either fetches only
+/// the missing chunks and rebuilds the disk, or copies the file; verifies the result against the
+/// source's layout and manifest; only then renames it into place and writes (and optionally
+/// defines) the domain.
 /// </summary>
-public static class PullCommand
+public static partial class PullCommand
 {
     public static Command Create()
     {
@@ -31,21 +33,32 @@ public static class PullCommand
         var define = new Option<bool>("--define") { Description = "Register the new domain with `virsh define` (needs libvirt and a description with hardware)." };
         var connect = new Option<string?>("--connect", "-c") { Description = "libvirt URI for --define (default: $LIBVIRT_DEFAULT_URI, else qemu:///system).", HelpName = "URI" };
         var domainType = new Option<string?>("--domain-type") { Description = "kvm or qemu (default: kvm where /dev/kvm exists, else qemu).", HelpName = "TYPE" };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object: wire and local bytes, seconds per phase, peak memory, exact." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object: the decision, wire and local bytes, seconds per phase, peak memory, exact." };
         var parallel = new Option<int>("--parallel") { Description = "Chunk batch requests in flight at once (HTTP/2 streams).", DefaultValueFactory = _ => 4 };
         var threads = new Option<int>("--threads") { Description = "Threads for reading packages and verifying.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var command = new Command("pull", "Teleport a VM from a source agent: fetch only what no local image or package holds, rebuild, verify, deploy.")
+        var method = new Option<string>("--method")
         {
-            url, tokenFile, fingerprint, output, dataDir, define, connect, domainType, json, parallel, threads,
+            Description = "auto: whichever of teleport and a plain copy of the image file is estimated to finish first at the link's rate; teleport or copy: that one.",
+            HelpName = "METHOD",
+            DefaultValueFactory = _ => "auto",
+        };
+        method.AcceptOnlyFromAmong("auto", "teleport", "copy");
+        var bandwidth = new Option<string?>("--bandwidth") { Description = "The link's rate (e.g. 10MB/s, 80mbit, 1GB/s) for the decision, instead of measuring it with a probe.", HelpName = "RATE" };
+        var saveMissing = new Option<string?>("--save-missing") { Description = "Measurement aid: write the raw bytes of the chunks the plan sent over the wire, concatenated in plan order (teleport only).", HelpName = "FILE" };
+        var command = new Command("pull", "Teleport a VM from a source agent: fetch only what no local image or package holds (or copy its image when that is faster), rebuild, verify, deploy.")
+        {
+            url, tokenFile, fingerprint, output, dataDir, define, connect, domainType, json, parallel, threads, method, bandwidth, saveMissing,
         };
         command.SetAction(r => CommandRunner.Run(() => Run(new Request(
             r.GetValue(url)!, r.GetValue(tokenFile)!, r.GetValue(fingerprint)!, r.GetValue(output)!, r.GetValue(dataDir),
-            r.GetValue(define), r.GetValue(connect), r.GetValue(domainType), r.GetValue(json), r.GetValue(parallel), r.GetValue(threads)))));
+            r.GetValue(define), r.GetValue(connect), r.GetValue(domainType), r.GetValue(json), r.GetValue(parallel), r.GetValue(threads),
+            r.GetValue(method)!, r.GetValue(bandwidth), r.GetValue(saveMissing)))));
         return command;
     }
 
     private sealed record Request(string Url, string TokenFile, string Fingerprint, string Output, string? DataDir,
-        bool Define, string? Connect, string? DomainType, bool Json, int Parallel, int Threads);
+        bool Define, string? Connect, string? DomainType, bool Json, int Parallel, int Threads,
+        string Method, string? Bandwidth, string? SaveMissing);
 
     private static int Run(Request q)
     {
@@ -54,6 +67,12 @@ public static class PullCommand
             throw new UsageException("--parallel and --threads must be at least 1");
         }
 
+        if (q.SaveMissing is not null && q.Method == "copy")
+        {
+            throw new UsageException("--save-missing writes the chunks a teleport fetches; a plain copy (--method copy) fetches none");
+        }
+
+        double? bandwidth = q.Bandwidth is null ? null : Bandwidth.Parse(q.Bandwidth);
         var address = AgentAddress.Parse(q.Url, q.TokenFile, q.Fingerprint);
         var output = Path.GetFullPath(q.Output);
         if (File.Exists(output))
@@ -64,49 +83,60 @@ public static class PullCommand
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         using var outputLock = OutputLock.Take(output);
         var data = DataDirectory.Resolve(q.DataDir);
-        return PhaseDisplay.Run(live: !Console.IsErrorRedirected, log: !q.Json || !Console.IsErrorRedirected, display => Pull(q, address, output, data, display));
+        return PhaseDisplay.Run(live: !Console.IsErrorRedirected, log: !q.Json || !Console.IsErrorRedirected, display => Pull(q, address, output, data, bandwidth, display));
     }
 
-    private static int Pull(Request q, AgentAddress address, string output, string data, PhaseDisplay display)
+    private static int Pull(Request q, AgentAddress address, string output, string data, double? bandwidth, PhaseDisplay display)
     {
-        var total = Stopwatch.StartNew();
-        var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
-        T Phase<T>(string name, long size, Func<long>? done, Func<T> work)
-        {
-            var clock = Stopwatch.StartNew();
-            var value = display.Phase(name, size, done, work);
-            seconds[name] = Math.Round(clock.Elapsed.TotalSeconds, 3);
-            return value;
-        }
-
+        var phases = new PullPhases(display);
         using var client = address.Connect(new AgentClientOptions { Parallelism = q.Parallel });
-        var (vm, description, manifest, layout) = Phase("fetch_description", 0, null, () =>
+        var (vm, description, offer, manifest, layout) = phases.Run("fetch_description", 0, null, () =>
         {
             var vm = address.ResolveVm(client);
-            var description = client.DescriptionAsync(vm).GetAwaiter().GetResult();
+            var (description, offer) = client.DescribeAsync(vm).GetAwaiter().GetResult();
             var manifest = client.ManifestAsync(vm).GetAwaiter().GetResult();
-            return (vm, description, manifest, client.LayoutAsync(manifest).GetAwaiter().GetResult());
+            return (vm, description, offer, manifest, client.LayoutAsync(manifest).GetAwaiter().GetResult());
         });
         var hardware = DescriptionJson.HardwareOf(description, $"description of {address.Uri}");
 
         // One pack store per data directory: a second pull into it is refused while this one runs.
-        var (store, index) = Phase("index", 0, null, () => (new PackChunkStore(Path.Combine(data, "chunks")), ContentIndex.Open(data)));
+        var (store, index) = phases.Run("index", 0, null, () => (new PackChunkStore(Path.Combine(data, "chunks")), ContentIndex.Open(data)));
         using var storeLifetime = store;
         using var indexLifetime = index;
 
-        var sourcing = Phase("plan", 0, null, () => ChunkSourcing.Plan(manifest.Items, index, store));
+        var sourcing = phases.Run("plan", 0, null, () => ChunkSourcing.Plan(manifest.Items, index, store));
         display.Log(string.Create(CultureInfo.InvariantCulture,
             $"{vm}: {Size.Format(sourcing.StoredBytes)} already stored, {Size.Format(sourcing.LocalBytes)} in local images, {Size.Format(sourcing.DebBytes)} in local packages, {Size.Format(sourcing.WireBytes)} to fetch"));
 
+        long bytes = manifest.Items.Sum(i => i.Size);
+        var copy = offer is { Possible: true } ? new ImageCopy(output, offer.Format) : null;
+        var decision = Decide(q, client, phases, offer, sourcing, copy, manifest.ImageState, bytes, bandwidth);
+        display.Log("decision: " + decision.Reason);
+        if (decision.Method == "copy")
+        {
+            if (q.SaveMissing is not null)
+            {
+                display.Log($"--save-missing: {q.SaveMissing} not written, a plain copy fetches no chunks");
+            }
+
+            return PullCopy(q, client, phases, output, vm, manifest, layout, hardware, offer!, copy!, decision, bytes);
+        }
+
+        // A plain copy an earlier run left behind would only be in the way now.
+        copy?.Discard();
         long storedBefore = store.Bytes;
-        var (extracted, extractedBytes) = Phase("extract_packages", sourcing.DebBytes, () => store.Bytes - storedBefore,
+        var (extracted, extractedBytes) = phases.Run("extract_packages", sourcing.DebBytes, () => store.Bytes - storedBefore,
             () => DebChunkExtractor.Extract(sourcing.Debs, store, q.Threads, warn: display.Log));
         var wire = sourcing.Wire.Concat(sourcing.Debs.Where(d => !extracted.Contains(d.Key)).Select(d => new Content.Images.ChunkSpan(d.Key, d.Value.Length))).ToList();
 
         long wireRaw = wire.Sum(c => (long)c.Length);
         storedBefore = store.Bytes;
-        var fetched = Phase("transfer", wireRaw, () => store.Bytes - storedBefore,
+        var fetched = phases.Run("transfer", wireRaw, () => store.Bytes - storedBefore,
             () => client.FetchChunksAsync(manifest, wire, store).GetAwaiter().GetResult());
+        if (q.SaveMissing is not null)
+        {
+            SaveMissing(q.SaveMissing, wire, store);
+        }
 
         using var reader = new LocalChunkReader();
         var provider = new AssembledContentProvider(store, sourcing.Local, reader, chunk =>
@@ -115,8 +145,7 @@ public static class PullCommand
             return store.TryRead(chunk.Id, out var bytes) ? bytes : null;
         });
         ComparisonReport? report = null;
-        long bytes = manifest.Items.Sum(i => i.Size);
-        var result = Phase("rebuild", bytes, () => provider.BytesFromStore + provider.BytesFromLocalImages + provider.BytesRefetched, () =>
+        var result = phases.Run("rebuild", bytes, () => provider.BytesFromStore + provider.BytesFromLocalImages + provider.BytesRefetched, () =>
         {
             try
             {
@@ -128,53 +157,29 @@ public static class PullCommand
             }
             catch (InvalidDataException) when (report is { Exact: false } differs)
             {
-                foreach (var d in differs.Differences)
-                {
-                    display.Log($"differs: {d.Scope} {d.Path} {d.Field}: {d.Source} → {d.Target}");
-                }
-
+                LogDifferences(display, differs);
                 throw;
             }
         });
 
         double verifySeconds = result.Phases.Where(p => p.Phase == "verify").Sum(p => p.Seconds);
-        seconds["rebuild"] = Math.Round(seconds["rebuild"] - verifySeconds, 3);
-        seconds["verify"] = Math.Round(verifySeconds, 3);
+        phases.Seconds["rebuild"] = Math.Round(phases.Seconds["rebuild"] - verifySeconds, 3);
+        phases.Seconds["verify"] = Math.Round(verifySeconds, 3);
         display.Log($"rebuilt and verified {output}");
 
-        var domainXml = Phase<string?>("deploy", 0, null, () =>
-        {
-            string? domainXml = null;
-            if (hardware is not null)
-            {
-                var name = Path.GetFileNameWithoutExtension(output);
-                domainXml = Path.ChangeExtension(output, ".xml");
-                var xml = DomainDefinition.Create(hardware, name, output, "qcow2", q.DomainType ?? (File.Exists("/dev/kvm") ? "kvm" : "qemu"));
-                File.WriteAllText(domainXml + ".partial", xml);
-                File.Move(domainXml + ".partial", domainXml, overwrite: true);
-                if (q.Define)
-                {
-                    DeployCommand.Define(domainXml, q.Connect, name);
-                }
-            }
-            else if (q.Define)
-            {
-                throw new NotSupportedException($"--define: the agent was started without --domain-xml, so the source's hardware is unknown; {output} is in place, write its domain with `vmteleport deploy`");
-            }
-
-            return domainXml;
-        });
-        seconds["total"] = Math.Round(total.Elapsed.TotalSeconds, 3);
+        var domainXml = phases.Run("deploy", 0, null, () => Deploy(q, hardware, output));
+        phases.Finish();
         var localByKind = sourcing.LocalBytesByKind().ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
         localByKind["chunk_store"] = sourcing.StoredBytes;
-        long peak = Process.GetCurrentProcess().PeakWorkingSet64;
         if (q.Json)
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
             {
                 ["vm"] = vm,
                 ["output"] = output,
+                ["method"] = "teleport",
                 ["exact"] = report?.Exact,
+                ["decision"] = DecisionJson(decision),
                 ["wire_bytes"] = client.WireBytesReceived,
                 ["wire_bytes_sent"] = client.WireBytesSent,
                 ["bytes"] = bytes,
@@ -188,8 +193,8 @@ public static class PullCommand
                 ["failed_requests"] = fetched.FailedRequests,
                 ["local_bytes_refetched"] = provider.BytesRefetched,
                 ["rebuild_phases"] = result.Phases.ToDictionary(p => p.Phase, p => p.Seconds),
-                ["seconds"] = seconds,
-                ["peak_memory_bytes"] = peak,
+                ["seconds"] = phases.Seconds,
+                ["peak_memory_bytes"] = Process.GetCurrentProcess().PeakWorkingSet64,
                 ["domain_xml"] = domainXml,
                 ["defined"] = q.Define && domainXml is not null,
             }));
@@ -197,13 +202,64 @@ public static class PullCommand
         else
         {
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{output}: verified exact; {Size.Format(client.WireBytesReceived)} over the wire, {Size.Format(localByKind.Values.Sum())} found locally, {total.Elapsed.TotalSeconds:F1} s"));
-            if (domainXml is not null)
-            {
-                Console.Out.WriteLine($"{domainXml}: domain{(q.Define ? " (defined)" : "")}");
-            }
+                $"{output}: verified exact; {Size.Format(client.WireBytesReceived)} over the wire, {Size.Format(localByKind.Values.Sum())} found locally, {phases.Seconds["total"]:F1} s"));
+            PrintDomain(q, domainXml);
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>Writes the wire chunks' raw bytes in plan order (a benchmark compresses them for the lower bound of what had to travel).</summary>
+    private static void SaveMissing(string path, List<Content.Images.ChunkSpan> wire, PackChunkStore store)
+    {
+        var tmp = path + ".partial";
+        using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+        {
+            foreach (var chunk in wire)
+            {
+                f.Write(store.TryRead(chunk.Id, out var data) ? data : throw new IOException($"--save-missing: chunk {chunk.Id} is not in the store after the transfer"));
+            }
+        }
+
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    private static void LogDifferences(PhaseDisplay display, ComparisonReport report)
+    {
+        foreach (var d in report.Differences)
+        {
+            display.Log($"differs: {d.Scope} {d.Path} {d.Field}: {d.Source} → {d.Target}");
+        }
+    }
+
+    /// <summary>The domain XML with the source's hardware beside OUTPUT (NAME.xml), and `virsh define` with --define.</summary>
+    private static string? Deploy(Request q, DomainHardware? hardware, string output)
+    {
+        if (hardware is null)
+        {
+            return q.Define
+                ? throw new NotSupportedException($"--define: the agent was started without --domain-xml, so the source's hardware is unknown; {output} is in place, write its domain with `vmteleport deploy`")
+                : null;
+        }
+
+        var name = Path.GetFileNameWithoutExtension(output);
+        var domainXml = Path.ChangeExtension(output, ".xml");
+        var xml = DomainDefinition.Create(hardware, name, output, "qcow2", q.DomainType ?? (File.Exists("/dev/kvm") ? "kvm" : "qemu"));
+        File.WriteAllText(domainXml + ".partial", xml);
+        File.Move(domainXml + ".partial", domainXml, overwrite: true);
+        if (q.Define)
+        {
+            DeployCommand.Define(domainXml, q.Connect, name);
+        }
+
+        return domainXml;
+    }
+
+    private static void PrintDomain(Request q, string? domainXml)
+    {
+        if (domainXml is not null)
+        {
+            Console.Out.WriteLine($"{domainXml}: domain{(q.Define ? " (defined)" : "")}");
+        }
     }
 }

@@ -131,6 +131,25 @@ internal sealed partial class Qcow2Image : IBlockSource
         return Qcow2Snapshot.ReadTable(file.SafeFileHandle, fileLength, header.SnapshotsOffset, header.NbSnapshots, description);
     }
 
+    /// <summary>The backing file name as stored in the header of the qcow2 at <paramref name="path"/>, or null when it has none.</summary>
+    public static string? ReadBackingName(string path, string description)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.RandomAccess);
+        long fileLength = RandomAccess.GetLength(file.SafeFileHandle);
+        var header = ReadHeader(file.SafeFileHandle, fileLength, description, out byte[] headerCluster);
+        if (header.BackingFileOffset == 0)
+        {
+            return null;
+        }
+
+        if (header.BackingFileOffset + header.BackingFileSize > (ulong)headerCluster.Length)
+        {
+            throw new InvalidDataException($"{description}: qcow2 backing file name at 0x{header.BackingFileOffset:x} runs past the end of the file");
+        }
+
+        return Encoding.UTF8.GetString(headerCluster, (int)header.BackingFileOffset, (int)header.BackingFileSize);
+    }
+
     private static Qcow2Snapshot? FindSnapshot(IReadOnlyList<Qcow2Snapshot> snaps, string wanted) =>
         // qemu looks a snapshot up by id first, then by name (qcow2_snapshot_load_tmp / find_snapshot_by_id_or_name).
         snaps.FirstOrDefault(s => s.Id == wanted) ?? snaps.FirstOrDefault(s => s.Name == wanted);

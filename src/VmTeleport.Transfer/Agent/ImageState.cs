@@ -3,6 +3,7 @@ using VmTeleport.Content.Chunking;
 using VmTeleport.Content.Images;
 using VmTeleport.Disks;
 using VmTeleport.FileSystems;
+using VmTeleport.Transfer.Protocol;
 using ZstdSharp;
 
 namespace VmTeleport.Transfer.Agent;
@@ -48,6 +49,9 @@ internal sealed class ImageState : IDisposable
 
     /// <summary>The description JSON, made on first request (it reads the guest again).</summary>
     public string? Description { get; set; }
+
+    /// <summary>What a plain copy of the image file would carry, made with the description.</summary>
+    public PlainCopyOffer? PlainCopy { get; set; }
 
     /// <summary>The disk layout as sent (zstd of <see cref="Protocol.LayoutLines"/>), made on first request.</summary>
     public byte[]? Layout { get; set; }

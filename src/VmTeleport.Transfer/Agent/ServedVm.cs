@@ -93,18 +93,27 @@ internal sealed class ServedVm : IDisposable
         }
     }
 
-    public async Task<string> DescriptionAsync(CancellationToken cancellationToken)
-    {
-        var state = await OnceAsync(s => s.Description is not null, s => s.Description = DescriptionJson.Serialize(GuestInspector.Inspect(s.Disk, new DescribedImage
+    /// <summary>
+    /// The current state with its description made, and with it what a plain copy of the image
+    /// file would cost (<see cref="ImageState.PlainCopy"/>): both are the source's describe step.
+    /// </summary>
+    public Task<ImageState> DescriptionAsync(CancellationToken cancellationToken) =>
+        OnceAsync(s => s.Description is not null, s =>
         {
-            Image = Path,
-            Snapshot = Snapshot,
-            Format = Listing.Format,
-            VirtualSize = s.Disk.Length,
-            AllocatedBytes = GuestInspector.AllocatedBytes(s.Disk),
-        }, new InspectOptions { Threads = _threads, Hardware = _hardware })), cancellationToken).ConfigureAwait(false);
-        return state.Description!;
-    }
+            s.PlainCopy = new PlainCopyOffer(
+                new FileInfo(Path).Length,
+                PlainCopySource.EstimateCompressedBytes(Path),
+                Listing.Format,
+                PlainCopySource.Refusal(Image.Name, Path, Snapshot));
+            s.Description = DescriptionJson.Serialize(GuestInspector.Inspect(s.Disk, new DescribedImage
+            {
+                Image = Path,
+                Snapshot = Snapshot,
+                Format = Listing.Format,
+                VirtualSize = s.Disk.Length,
+                AllocatedBytes = GuestInspector.AllocatedBytes(s.Disk),
+            }, new InspectOptions { Threads = _threads, Hardware = _hardware }));
+        }, cancellationToken);
 
     public Task<ImageState> LayoutAsync(CancellationToken cancellationToken) =>
         OnceAsync(s => s.Layout is not null, s => s.Layout = s.BuildLayout(), cancellationToken);

@@ -33,9 +33,16 @@ public sealed partial class SourceAgent
                     await response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(_vms.Values.Select(v => v.Listing).ToList()), ct).ConfigureAwait(false);
                     return;
                 case ["v1", "vms", var name, "description"] when HttpMethods.IsGet(request.Method) && _vms.TryGetValue(name, out var vm):
-                    var description = await vm.DescriptionAsync(ct).ConfigureAwait(false);
+                    var described = await vm.DescriptionAsync(ct).ConfigureAwait(false);
                     response.ContentType = "application/json";
-                    await response.Body.WriteAsync(Encoding.UTF8.GetBytes(description), ct).ConfigureAwait(false);
+                    OfferHeaders(response, described.PlainCopy!);
+                    await response.Body.WriteAsync(Encoding.UTF8.GetBytes(described.Description!), ct).ConfigureAwait(false);
+                    return;
+                case ["v1", "vms", var name, "image"] when HttpMethods.IsGet(request.Method) && _vms.TryGetValue(name, out var vm):
+                    await ImageAsync(context, vm).ConfigureAwait(false);
+                    return;
+                case ["v1", "probe"] when HttpMethods.IsGet(request.Method):
+                    await ProbeAsync(context).ConfigureAwait(false);
                     return;
                 case ["v1", "vms", var name, "manifest"] when HttpMethods.IsGet(request.Method) && _vms.TryGetValue(name, out var vm):
                     var state = await vm.StateAsync(ct).ConfigureAwait(false);

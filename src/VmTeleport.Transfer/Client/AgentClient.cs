@@ -72,11 +72,8 @@ public sealed partial class AgentClient : IDisposable
     }
 
     /// <summary>The VM's description document (docs/description-format.md) as JSON text.</summary>
-    public async Task<string> DescriptionAsync(string vm, CancellationToken cancellationToken = default)
-    {
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, $"v1/vms/{Name(vm)}/description"), cancellationToken).ConfigureAwait(false);
-        return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public async Task<string> DescriptionAsync(string vm, CancellationToken cancellationToken = default) =>
+        (await DescribeAsync(vm, cancellationToken).ConfigureAwait(false)).Json;
 
     public async Task<RemoteManifest> ManifestAsync(string vm, CancellationToken cancellationToken = default)
     {
@@ -169,6 +166,7 @@ public sealed partial class AgentClient : IDisposable
                 HttpStatusCode.Unauthorized => new UnauthorizedAccessException($"agent {Agent} refused the token (401)"),
                 HttpStatusCode.NotFound => new KeyNotFoundException($"{where}: not found ({text})"),
                 HttpStatusCode.Conflict => new AgentStateException($"{where}: {text}"),
+                HttpStatusCode.UnprocessableEntity => new NotSupportedException($"{where}: {text}"),
                 _ => new IOException($"{where}: agent answered {(int)response.StatusCode} ({text})"),
             };
         }

@@ -6,7 +6,7 @@ namespace VmTeleport.Rebuild.Pull;
 /// this machine's CPU and disk, and these constants say how fast. Measured on the project's build
 /// machine (2 shared cores, Debian 12): the Debian fixture's rows come from bench/teleport.sh
 /// (2026-11-30, docs/pull.md "Measured"); the copy's and the fixed costs from pulls of the demo
-/// and Debian fixtures over loopback (2026-12-01, docs/pull.md "The decision, measured").
+/// and Debian fixtures over loopback (2026-11-30, docs/pull.md "The decision, measured").
 /// </summary>
 public static class TeleportCostModel
 {

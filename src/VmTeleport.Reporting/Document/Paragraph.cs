@@ -1,0 +1,3 @@
+namespace VmTeleport.Reporting.Document;
+
+public sealed record Paragraph(string Text) : ReportBlock;

@@ -36,6 +36,7 @@ have flock || need+=(util-linux)
 have virt-inspector || need+=(libguestfs-tools)
 ls /boot/vmlinuz-* >/dev/null 2>&1 || need+=(linux-image-amd64)
 have casync || need+=(casync) # bench/index-vs-casync.sh
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core) # text in `report`'s charts
 have gcc || need+=(gcc) # the webserver fixture's hand-compiled /usr/local program
 [ -f /usr/include/stdio.h ] || need+=(libc6-dev)
 

@@ -17,5 +17,6 @@ var root = new RootCommand("VM Teleport: move powered-off VMs by sending only wh
     ServeCommand.Create(),
     FetchCommand.Create(),
     PullCommand.Create(),
+    ReportCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -41,6 +41,24 @@ public sealed class ResultsReaderReadTests
         Assert.False(run.Flawed);
     }
 
+    [Fact]
+    public void Meta_values_that_are_null_are_left_out_and_others_kept_as_json()
+    {
+        var meta = TestData.Parse("m.jsonl", """{"meta":{"big.qcow2 bytes":null,"sizes":[1,2],"load":"0.5"}}""", Good).Meta;
+
+        Assert.Equal([new("sizes", "[1,2]"), new("load", "0.5")], meta);
+    }
+
+    [Fact]
+    public void A_line_as_bench_experiments_writes_it_is_read_with_its_extra_fields_ignored()
+    {
+        var run = TestData.Parse("experiments.jsonl", """{"source": "webserver", "rate": "80mbit", "run": 1, "method": "vmteleport", "scenario": "packages", "seconds": 31.2, "exit": 0, "wire_bytes": 51755125, "cpu_seconds": {"source": 12.1, "destination": 20.3}, "peak_rss_bytes": {"source": 300000000, "destination": 330000000}, "lower_bound_bytes": 40100000, "exact": true, "phases": {"describe": 7.1, "fetch_description": 1.5, "probe": 0.4, "transfer": 5.0}, "pull_wire_bytes": 51000000, "local_bytes": {"image": 0, "deb": 600000000}, "guest_bytes": 700000000, "decision": {"method": "teleport", "reason": "fewer seconds", "bandwidth_bytes_per_second": 9800000.0, "bandwidth_measured": true, "estimated_seconds": {"teleport": 30.1, "copy": null}, "copy_level": 3}, "note": "n"}""").Runs.Single();
+
+        Assert.Equal(("webserver", "packages", 31.2, 51755125.0), (run.Source, run.Scenario, run.Seconds, run.WireBytes));
+        Assert.Equal(["describe", "fetch_description", "probe", "transfer"], run.Phases.Select(p => p.Key));
+        Assert.Equal(["teleport"], run.Decision!.EstimatedSeconds.Keys);
+    }
+
     [Theory]
     [InlineData("{\"source\":\"web\",", "not a JSON object")]
     [InlineData("[1,2]", "expected a JSON object, found array")]

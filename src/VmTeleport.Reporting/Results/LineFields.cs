@@ -85,9 +85,10 @@ internal sealed class LineFields(JsonElement element, string origin, string pref
         return numbers;
     }
 
-    /// <summary>Every member as text: strings as they are, anything else as its JSON (the meta line).</summary>
+    /// <summary>Every non-null member as text: strings as they are, anything else as its JSON (the meta line).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Texts() =>
         element.EnumerateObject()
+            .Where(m => m.Value.ValueKind != JsonValueKind.Null)
             .Select(m => new KeyValuePair<string, string>(m.Name, m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : m.Value.GetRawText()))
             .ToList();
 

@@ -8,8 +8,8 @@ public static class PhaseOrder
 {
     public static readonly IReadOnlyList<string> Known =
     [
-        "describe", "fetch_description", "index", "plan", "extract_packages", "transfer", "copy",
-        "rebuild", "verify", "deploy", "compress", "apply",
+        "describe", "fetch_description", "index", "plan", "probe", "extract_packages", "transfer", "copy",
+        "convert", "rebuild", "verify", "deploy", "compress", "apply",
     ];
 
     public static IReadOnlyList<string> Sort(IEnumerable<string> phases)

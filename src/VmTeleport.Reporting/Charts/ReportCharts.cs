@@ -66,11 +66,12 @@ public static class ReportCharts
         var severalMethods = cells.Select(x => x.Method).Distinct().Count() > 1;
         var stacks = cells.Select(x => new StackedBar(
             severalMethods ? $"{x.Scenario}\n{ShortMethod(x.Method)}" : x.Scenario,
+            x.Scenario,
             [.. phaseNames.Where(x.Cell!.Phases.ContainsKey).Select(p => new KeyValuePair<string, double>(p, x.Cell!.Phases[p].Median))])).ToList();
 
         var title = $"Seconds per phase (VM Teleport): {group.Source}, {LinkRate.Describe(group.Rate)}";
         var plot = StackedBarChart.Create(title, "seconds (median per phase)", stacks, phaseNames, p => ChartPalette.Phase(p, phaseNames));
-        return ChartStyle.Render(name, title, plot, ChartStyle.WidthFor(stacks.Count * 2, group.Scenarios.Count));
+        return ChartStyle.Render(name, title, plot, ChartStyle.WidthFor(stacks.Count * 3, group.Scenarios.Count));
     }
 
     private static List<BarSeries> Series(ResultGroup group, Func<MethodCell, double?> value)

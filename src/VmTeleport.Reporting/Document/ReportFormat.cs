@@ -13,7 +13,21 @@ public static class ReportFormat
     public const string Met = "✓";
     public const string NotMet = "✗";
 
-    public static string Megabytes(double bytes) => One(bytes / 1e6);
+    /// <summary>
+    /// One decimal; below 0.1 MB two significant digits instead ("0.015"), so that the kilobytes
+    /// a teleport between identical images sends do not read as nothing.
+    /// </summary>
+    public static string Megabytes(double bytes)
+    {
+        var mb = bytes / 1e6;
+        if (mb > 0 && mb < 0.05)
+        {
+            var decimals = Math.Min(9, 1 - (int)Math.Floor(Math.Log10(mb)));
+            return mb.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        }
+
+        return One(mb);
+    }
 
     public static string Seconds(double seconds) => One(seconds);
 

@@ -97,7 +97,9 @@ head -c 32 /dev/urandom | base64 > "$work/token"
 
 # on_source CMD...: runs CMD in the source namespace, inside the source's CPU cgroup (joined before
 # `ip netns exec`, which mounts a sysfs of its own without the cgroup file systems).
-on_source() { sh -c 'echo $$ > "$0/cgroup.procs" && ns=$1 && shift && exec ip netns exec "$ns" "$@"' "$cg" "$src" "$@"; }
+# It replaces the calling shell: run it in the background (`on_source CMD &`, so that $! is CMD's own
+# pid, for kill and VmHWM) or in a subshell.
+on_source() { exec sh -c 'echo $$ > "$0/cgroup.procs" && ns=$1 && shift && exec ip netns exec "$ns" "$@"' "$cg" "$src" "$@"; }
 source_cpu_ns() { cat "$cg/cpuacct.usage"; }
 dest_cpu() { awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.2f", u + s}' "$1.time"; }
 emit() { # KEY=VALUE...: one JSON line (VALUE parsed as JSON when it is, else a string)
@@ -142,7 +144,7 @@ use chroot = no
   path = $work/raw
   read only = yes
 CONF
-  on_source rsync --daemon --config "$work/rsyncd.conf" --address "$ip" --port 8873
+  (on_source rsync --daemon --config "$work/rsyncd.conf" --address "$ip" --port 8873)
   # casync fetches one chunk per request: HTTP/1.1 keeps the connection (http.server's default,
   # HTTP/1.0, would open a connection per chunk and make casync look far slower than it is).
   on_source python3 -c 'import functools, http.server as h, sys
@@ -255,7 +257,11 @@ pull() { # METHOD SCENARIO: vmteleport | vmteleport-teleport | vmteleport-copy
   on_source "$vmteleport" serve --image "$image" --listen "$ip:8443" --token-file "$work/token" \
     --data-dir "$work/agent" > "$work/serve.out" 2> "$work/serve.err" &
   serve_pid=$!
-  for _ in $(seq 3000); do grep -q '^ready:' "$work/serve.out" 2>/dev/null && break; sleep 0.2; done
+  for _ in $(seq 3000); do
+    grep -q '^ready:' "$work/serve.out" 2>/dev/null && break
+    kill -0 "$serve_pid" 2>/dev/null || break
+    sleep 0.2
+  done
   grep -q '^ready:' "$work/serve.out" || { echo "$0: serve did not get ready: $(cat "$work/serve.err")" >&2; exit 1; }
   b=$(link_bytes)
   m=$(measure "$work/pull" ip netns exec "$dst" "$vmteleport" pull "https://$ip:8443/$name" --token-file "$work/token" \

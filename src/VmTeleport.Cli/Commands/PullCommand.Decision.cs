@@ -10,6 +10,12 @@ public static partial class PullCommand
     /// <summary>The probe reads at most this much …</summary>
     private const long ProbeBytes = 16L << 20;
 
+    /// <summary>… but no more than this share of the smaller of the two methods' wire bytes (the probe's bytes are wire bytes too) …</summary>
+    private const double ProbeShare = 0.05;
+
+    /// <summary>… nor less than this (a forced teleport reads only this much: its estimates are for the log).</summary>
+    private const long ProbeMinimumBytes = 1L << 20;
+
     /// <summary>… for at most this long …</summary>
     private static readonly TimeSpan ProbeTime = TimeSpan.FromSeconds(0.5);
 
@@ -38,7 +44,11 @@ public static partial class PullCommand
             return PullDecision.Decide(q.Method, offer, teleport, copyWork, rate, measured: false);
         }
 
-        var probe = phases.Run("probe", 0, null, () => client.ProbeAsync(ProbeBytes, ProbeTime, ProbeIgnoredBytes).GetAwaiter().GetResult());
+        // A similar local image leaves a teleport a few MB to fetch: a 16 MiB probe would be most of
+        // its wire bytes (measured: 4.3 MB became 21.1 MB on loopback).
+        double smaller = Math.Min(teleport.WireRawBytes * ratio, copyWork is null ? double.MaxValue : copyWork.CompressedBytes);
+        long budget = q.Method == "teleport" ? ProbeMinimumBytes : (long)Math.Clamp(ProbeShare * smaller, ProbeMinimumBytes, ProbeBytes);
+        var probe = phases.Run("probe", 0, null, () => client.ProbeAsync(budget, ProbeTime, ProbeIgnoredBytes).GetAwaiter().GetResult());
         return PullDecision.Decide(q.Method, offer, teleport, copyWork, probe.BytesPerSecond, measured: true);
     }
 

@@ -139,6 +139,9 @@ start_source_servers() { # IMAGE
   cat > "$work/rsyncd.conf" <<CONF
 pid file = $work/rsyncd.pid
 use chroot = no
+# A daemon started as root serves as nobody unless told otherwise; $work is private (umask 077).
+uid = root
+gid = root
 [img]
   path = $(dirname "$1")
   read only = yes

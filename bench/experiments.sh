@@ -45,6 +45,7 @@ set -euo pipefail
 . "$(dirname "$0")/link.sh"
 bench_require_root
 
+command_line="bench/experiments.sh $*"
 rates="80mbit none"
 runs=3 anchor_runs=1 raw_runs=1
 sources="webserver big"
@@ -77,6 +78,7 @@ runs_file="$results/experiments-runs.jsonl"
 [ -z "$fresh" ] || : > "$runs_file"
 touch "$runs_file"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+slice_start=$(date -u +%FT%TZ)
 
 work=$(mktemp -d /var/tmp/vmt-experiments.XXXXXX)
 cg=/sys/fs/cgroup/cpuacct/vmt-src-$$
@@ -361,16 +363,18 @@ for source in $sources; do
 done
 
 # --- the report ---
-python3 - "$runs_file" "$results/experiments.jsonl" "$ws" "$sc" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)" \
-  "$(bench_header | tr '\n' '\t')" "$*" "${work}/index-seconds" <<'PY'
+# Each slice of the matrix is listed in the meta line: when, how, the load before and after.
+[ -z "$fresh" ] || : > "$results/experiments-slices.txt"
+echo "$slice_start to $(date -u +%T): $command_line (load before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg))" >> "$results/experiments-slices.txt"
+python3 - "$runs_file" "$results/experiments.jsonl" "$ws" "$sc" "$results/experiments-slices.txt" \
+  "$(bench_header | tr '\n' '\t')" "${work}/index-seconds" <<'PY'
 import json, os, subprocess, sys
-runs, out, ws, sc, load0, load1, header, args, index_seconds = sys.argv[1:]
+runs, out, ws, sc, slices, header, index_seconds = sys.argv[1:]
 def size(p):
     return os.path.getsize(p) if os.path.exists(p) else None
 meta = {line.split(": ", 1)[0].lstrip("- "): line.split(": ", 1)[1] for line in header.split("\t") if ": " in line}
 meta.update({
-    "command": "bench/experiments.sh " + args,
-    "load (1, 5, 15 min) at start of the last slice": load0, "load at its end": load1,
+    "slices (UTC; load = 1, 5, 15 min averages)": "; ".join(l.strip() for l in open(slices) if l.strip()),
     "webserver.qcow2 bytes": size(f"{ws}/webserver.qcow2"), "big.qcow2 bytes": size(f"{sc}/big.qcow2"),
     "link": "veth between two network namespaces; tc tbf rate 80mbit burst 256kb latency 50ms (10 MB/s) or unshaped; no netem",
     "lower bound": "the content found nowhere at the destination (pull --save-missing) as one zstd -3 --long=27 stream; lower_bound_strong_bytes in the runs: zstd -10 --long=27",

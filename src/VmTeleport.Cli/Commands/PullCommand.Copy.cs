@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using VmTeleport.Content.Layout;
 using VmTeleport.Guests.Hardware;
 using VmTeleport.Rebuild.Pull;
@@ -47,40 +45,20 @@ public static partial class PullCommand
         display.Log($"copied and verified {output}");
         var domainXml = phases.Run("deploy", 0, null, () => Deploy(q, hardware, output));
         phases.Finish();
-        if (q.Json)
+        PrintFinished(q, client, phases, vm, output, "copy", report.Exact, decision, bytes, new Dictionary<string, object?>
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+            ["copy"] = new Dictionary<string, object?>
             {
-                ["vm"] = vm,
-                ["output"] = output,
-                ["method"] = "copy",
-                ["exact"] = report.Exact,
-                ["decision"] = DecisionJson(decision),
-                ["wire_bytes"] = client.WireBytesReceived,
-                ["wire_bytes_sent"] = client.WireBytesSent,
-                ["bytes"] = bytes,
-                ["copy"] = new Dictionary<string, object?>
-                {
-                    ["image_bytes"] = offer.FileBytes,
-                    ["source_format"] = offer.Format,
-                    ["estimated_zstd_bytes"] = offer.EstimatedZstdBytes,
-                    ["level"] = decision.CopyLevel,
-                    ["resumed_from"] = resumedFrom,
-                    ["received_bytes"] = received,
-                    ["converted"] = copy.Convert,
-                },
-                ["seconds"] = phases.Seconds,
-                ["peak_memory_bytes"] = Process.GetCurrentProcess().PeakWorkingSet64,
-                ["domain_xml"] = domainXml,
-                ["defined"] = q.Define && domainXml is not null,
-            }));
-        }
-        else
-        {
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{output}: copied, verified exact; {Size.Format(client.WireBytesReceived)} over the wire, {phases.Seconds["total"]:F1} s"));
-            PrintDomain(q, domainXml);
-        }
+                ["image_bytes"] = offer.FileBytes,
+                ["source_format"] = offer.Format,
+                ["estimated_zstd_bytes"] = offer.EstimatedZstdBytes,
+                ["level"] = decision.CopyLevel,
+                ["resumed_from"] = resumedFrom,
+                ["received_bytes"] = received,
+                ["converted"] = copy.Convert,
+            },
+        }, string.Create(CultureInfo.InvariantCulture,
+            $"{output}: copied, verified exact; {Size.Format(client.WireBytesReceived)} over the wire, {phases.Seconds["total"]:F1} s"), domainXml);
 
         return ExitCodes.Success;
     }

@@ -171,40 +171,20 @@ public static partial class PullCommand
         phases.Finish();
         var localByKind = sourcing.LocalBytesByKind().ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
         localByKind["chunk_store"] = sourcing.StoredBytes;
-        if (q.Json)
+        PrintFinished(q, client, phases, vm, output, "teleport", report?.Exact, decision, bytes, new Dictionary<string, object?>
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
-            {
-                ["vm"] = vm,
-                ["output"] = output,
-                ["method"] = "teleport",
-                ["exact"] = report?.Exact,
-                ["decision"] = DecisionJson(decision),
-                ["wire_bytes"] = client.WireBytesReceived,
-                ["wire_bytes_sent"] = client.WireBytesSent,
-                ["bytes"] = bytes,
-                ["duplicate_bytes"] = sourcing.DuplicateBytes,
-                ["local_bytes"] = localByKind,
-                ["packages_extracted_bytes"] = extractedBytes,
-                ["wire_chunks"] = wire.Count,
-                ["wire_raw_bytes"] = wireRaw,
-                ["fetched_chunks"] = fetched.Fetched,
-                ["corrupt_chunks_refetched"] = fetched.Corrupt,
-                ["failed_requests"] = fetched.FailedRequests,
-                ["local_bytes_refetched"] = provider.BytesRefetched,
-                ["rebuild_phases"] = result.Phases.ToDictionary(p => p.Phase, p => p.Seconds),
-                ["seconds"] = phases.Seconds,
-                ["peak_memory_bytes"] = Process.GetCurrentProcess().PeakWorkingSet64,
-                ["domain_xml"] = domainXml,
-                ["defined"] = q.Define && domainXml is not null,
-            }));
-        }
-        else
-        {
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{output}: verified exact; {Size.Format(client.WireBytesReceived)} over the wire, {Size.Format(localByKind.Values.Sum())} found locally, {phases.Seconds["total"]:F1} s"));
-            PrintDomain(q, domainXml);
-        }
+            ["duplicate_bytes"] = sourcing.DuplicateBytes,
+            ["local_bytes"] = localByKind,
+            ["packages_extracted_bytes"] = extractedBytes,
+            ["wire_chunks"] = wire.Count,
+            ["wire_raw_bytes"] = wireRaw,
+            ["fetched_chunks"] = fetched.Fetched,
+            ["corrupt_chunks_refetched"] = fetched.Corrupt,
+            ["failed_requests"] = fetched.FailedRequests,
+            ["local_bytes_refetched"] = provider.BytesRefetched,
+            ["rebuild_phases"] = result.Phases.ToDictionary(p => p.Phase, p => p.Seconds),
+        }, string.Create(CultureInfo.InvariantCulture,
+            $"{output}: verified exact; {Size.Format(client.WireBytesReceived)} over the wire, {Size.Format(localByKind.Values.Sum())} found locally, {phases.Seconds["total"]:F1} s"), domainXml);
 
         return ExitCodes.Success;
     }
@@ -253,6 +233,44 @@ public static partial class PullCommand
         }
 
         return domainXml;
+    }
+
+    /// <summary>
+    /// Prints a finished pull, teleport or copy: with --json one document, the fields both methods
+    /// have around the method's own <paramref name="details"/>; otherwise <paramref name="summary"/>
+    /// and the domain.
+    /// </summary>
+    private static void PrintFinished(Request q, AgentClient client, PullPhases phases, string vm, string output, string method, bool? exact,
+        PullDecision decision, long bytes, Dictionary<string, object?> details, string summary, string? domainXml)
+    {
+        if (!q.Json)
+        {
+            Console.Out.WriteLine(summary);
+            PrintDomain(q, domainXml);
+            return;
+        }
+
+        var document = new Dictionary<string, object?>
+        {
+            ["vm"] = vm,
+            ["output"] = output,
+            ["method"] = method,
+            ["exact"] = exact,
+            ["decision"] = DecisionJson(decision),
+            ["wire_bytes"] = client.WireBytesReceived,
+            ["wire_bytes_sent"] = client.WireBytesSent,
+            ["bytes"] = bytes,
+        };
+        foreach (var (key, value) in details)
+        {
+            document[key] = value;
+        }
+
+        document["seconds"] = phases.Seconds;
+        document["peak_memory_bytes"] = Process.GetCurrentProcess().PeakWorkingSet64;
+        document["domain_xml"] = domainXml;
+        document["defined"] = q.Define && domainXml is not null;
+        Console.Out.WriteLine(JsonSerializer.Serialize(document));
     }
 
     private static void PrintDomain(Request q, string? domainXml)

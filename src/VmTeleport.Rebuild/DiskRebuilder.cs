@@ -5,6 +5,7 @@ using VmTeleport.Content.Layout;
 using VmTeleport.Disks;
 using VmTeleport.FileSystems;
 using VmTeleport.FileSystems.Ext;
+using VmTeleport.Rebuild.Functional;
 using VmTeleport.Rebuild.Staging;
 
 namespace VmTeleport.Rebuild;
@@ -18,11 +19,14 @@ namespace VmTeleport.Rebuild;
 /// OUTPUT.partial, which <paramref name="verify"/> must accept before it is renamed to OUTPUT.
 /// Staging trees and the raw file live in a work directory in memory when they fit
 /// (<see cref="WorkLocation"/>), else next to OUTPUT; files are staged by
-/// <see cref="RebuildOptions.Threads"/> workers.
+/// <see cref="RebuildOptions.Threads"/> workers. A functional copy (<see cref="FunctionalRebuild"/>)
+/// stages every volume first, leaving out the files newer packages replace, installs those
+/// packages with the guest's dpkg in a chroot of the staged tree (<see cref="ChrootInstaller"/>),
+/// and only then makes the filesystems; the fixups leave the newer files as dpkg made them.
 /// </summary>
 public static class DiskRebuilder
 {
-    public static RebuildResult Rebuild(DiskLayout layout, IContentProvider provider, string output, Func<string, bool>? verify = null, RebuildOptions? options = null)
+    public static RebuildResult Rebuild(DiskLayout layout, IContentProvider provider, string output, Func<string, bool>? verify = null, RebuildOptions? options = null, FunctionalRebuild? functional = null)
     {
         options ??= new RebuildOptions();
         ArgumentNullException.ThrowIfNull(layout);
@@ -56,6 +60,8 @@ public static class DiskRebuilder
 
             var items = layout.Items.Where(i => i.Kind == ContentItemKind.File)
                 .ToDictionary(i => (i.Volume ?? 0, i.Path!));
+            var skipped = functional is null ? [] : SkippedPaths(layout, functional);
+            var staged = new Dictionary<int, string>();
             foreach (var volume in layout.Volumes)
             {
                 var staging = Path.Combine(work, $"staging-{volume.Number}");
@@ -69,6 +75,11 @@ public static class DiskRebuilder
                         if (entry.Type != EntryType.Directory && entry.LinkCount > 1 && !firstName.TryAdd(entry.Inode, entry.Path))
                         {
                             linkOf = firstName[entry.Inode];
+                        }
+
+                        if (skipped.Contains((volume.Number, entry.Path)))
+                        {
+                            continue;
                         }
 
                         Action<IContentSink>? content = null;
@@ -88,11 +99,28 @@ public static class DiskRebuilder
                 }
 
                 Phase($"stage volume {volume.Number}");
-                ExtFormatter.Format(volume, staging, raw);
-                RemoveTree(staging);
-                Phase($"mkfs volume {volume.Number}");
-                fixups += Fix(volume, raw, work);
-                Phase($"fixups volume {volume.Number}");
+                staged[volume.Number] = staging;
+                if (functional is null)
+                {
+                    fixups += Format(volume, staging, raw, work, Phase);
+                }
+            }
+
+            if (functional is not null)
+            {
+                var result = ChrootInstaller.Install(work, staged, functional);
+                functional.Result = result;
+                Phase("install newer packages");
+                foreach (var volume in layout.Volumes)
+                {
+                    var mount = functional.MountPoints.GetValueOrDefault(volume.Number);
+                    var changed = InVolume(result.ChangedGuestPaths, mount);
+                    var scope = InVolume(result.ScopeGuestPaths, mount);
+                    // The newer packages' files keep the owner, mode, times and xattrs dpkg gave
+                    // them; the old versions' files the newer ones dropped are gone.
+                    var kept = volume with { Entries = volume.Entries.Where(e => !changed.Contains(e.Path)).ToList() };
+                    fixups += Format(kept, staged[volume.Number], raw, work, Phase, mayBeGone: scope);
+                }
             }
 
             using (var handle = File.OpenHandle(raw, FileMode.Open, FileAccess.Write))
@@ -145,17 +173,71 @@ public static class DiskRebuilder
         };
     }
 
+    private static int Format(ExtVolume volume, string staging, string raw, string work, Action<string> phase, IReadOnlySet<string>? mayBeGone = null)
+    {
+        ExtFormatter.Format(volume, staging, raw);
+        RemoveTree(staging);
+        phase($"mkfs volume {volume.Number}");
+        int fixups = Fix(volume, raw, work, mayBeGone);
+        phase($"fixups volume {volume.Number}");
+        return fixups;
+    }
+
+    /// <summary>
+    /// (volume, path in it) of the files a functional copy leaves out. An inode is left out only
+    /// when every name it has is: a hard link from a kept file must find its target staged.
+    /// </summary>
+    private static HashSet<(int, string)> SkippedPaths(DiskLayout layout, FunctionalRebuild functional)
+    {
+        var byGuest = layout.Items.Where(i => i.Kind == ContentItemKind.File && i.GuestPath is not null && functional.SkippedGuestPaths.Contains(i.GuestPath))
+            .Select(i => (i.Volume ?? 0, i.Path!)).ToHashSet();
+        var skipped = new HashSet<(int, string)>();
+        foreach (var volume in layout.Volumes)
+        {
+            foreach (var inode in volume.Entries.Where(e => e.Type == EntryType.File).GroupBy(e => e.Inode))
+            {
+                if (inode.All(e => byGuest.Contains((volume.Number, e.Path))))
+                {
+                    foreach (var e in inode)
+                    {
+                        skipped.Add((volume.Number, e.Path));
+                    }
+                }
+            }
+        }
+
+        return skipped;
+    }
+
+    /// <summary>Guest paths under a volume's mount point, as paths inside that volume.</summary>
+    private static HashSet<string> InVolume(IReadOnlySet<string> guestPaths, string? mountPoint)
+    {
+        if (mountPoint is null)
+        {
+            return [];
+        }
+
+        if (mountPoint == "/")
+        {
+            return guestPaths.ToHashSet(StringComparer.Ordinal);
+        }
+
+        var prefix = mountPoint.TrimEnd('/') + "/";
+        return guestPaths.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).Select(p => "/" + p[prefix.Length..]).ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>rm -rf: guest names need not be UTF-8, which .NET's directory enumeration cannot name.</summary>
     private static void RemoveTree(string path) => ExternalTool.Run("rm", ["-rf", "--one-file-system", "--", path]);
 
-    private static int Fix(ExtVolume volume, string raw, string work)
+    private static int Fix(ExtVolume volume, string raw, string work, IReadOnlySet<string>? mayBeGone)
     {
         using var disk = DiskImage.Open(raw);
         using var slice = new BlockSlice(disk, volume.Offset, volume.Length, $"{raw} volume {volume.Number}");
         using var fs = Ext4FileSystem.Open(slice);
         var rebuilt = fs.Walk().ToDictionary(e => e.Path, StringComparer.Ordinal);
         int values = 0;
-        var script = InodeFixups.Script(volume.Entries, rebuilt, volume.Parameters.InodeSize > 128, value =>
+        var entries = mayBeGone is null ? volume.Entries : volume.Entries.Where(e => rebuilt.ContainsKey(e.Path) || !mayBeGone.Contains(e.Path)).ToList();
+        var script = InodeFixups.Script(entries, rebuilt, volume.Parameters.InodeSize > 128, value =>
         {
             var path = Path.Combine(work, $"xattr-{volume.Number}-{values++}");
             File.WriteAllBytes(path, value);

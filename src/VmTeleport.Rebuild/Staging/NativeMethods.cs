@@ -66,6 +66,12 @@ internal static class NativeMethods
     [DllImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
     public static extern int FTruncate(int fd, long length);
 
+    [DllImport("libc", EntryPoint = "llistxattr", SetLastError = true)]
+    public static extern nint LListXattr(byte[] path, byte[]? list, nuint size);
+
+    [DllImport("libc", EntryPoint = "lremovexattr", SetLastError = true)]
+    public static extern int LRemoveXattr(byte[] path, byte[] name);
+
     /// <summary>makedev(3) of glibc.</summary>
     public static ulong MakeDev(uint major, uint minor) =>
         ((ulong)(major & 0xfffff000) << 32) | ((ulong)(major & 0xfff) << 8) | ((ulong)(minor & 0xffffff00) << 12) | (minor & 0xff);

@@ -13,4 +13,22 @@ public sealed record ComparisonReport
 
     /// <summary>The first differences, up to the cap the comparison was given.</summary>
     public required IReadOnlyList<Difference> Differences { get; init; }
+
+    /// <summary>
+    /// A functional copy: nothing differs but what <see cref="FunctionalScope"/> allows (newer
+    /// packages' files and their dpkg database entries), and something does.
+    /// </summary>
+    public bool Functional { get; init; }
+
+    /// <summary>With a <see cref="FunctionalScope"/>: the differences it explains, counted (they are not in <see cref="DifferenceCount"/>).</summary>
+    public long ExplainedDifferenceCount { get; init; }
+
+    /// <summary>The first explained differences.</summary>
+    public IReadOnlyList<Difference> ExplainedDifferences { get; init; } = [];
+
+    /// <summary>The scope the comparison was given, if any.</summary>
+    public FunctionalScope? Scope { get; init; }
+
+    /// <summary>Exact, or functional when a scope was given.</summary>
+    public bool Accepted => Exact || Functional;
 }

@@ -20,6 +20,23 @@ internal sealed class DifferenceLog(int cap)
         }
     }
 
+    public long Count => _count;
+
+    public IReadOnlyList<Difference> Kept => _kept;
+
+    /// <summary>Where a comparison sends each difference: here, or to <paramref name="explained"/> when the scope explains it.</summary>
+    public Action<Difference> Sink(FunctionalScope? scope, DifferenceLog explained) =>
+        scope is null ? Add : d => (scope.Explains(d) ? explained : this).Add(d);
+
+    public ComparisonReport Report(string mode, long compared, FunctionalScope? scope, DifferenceLog explained) => Report(mode, compared) with
+    {
+        Exact = _count == 0 && explained.Count == 0,
+        Functional = scope is not null && _count == 0 && explained.Count > 0,
+        ExplainedDifferenceCount = explained.Count,
+        ExplainedDifferences = explained.Kept,
+        Scope = scope,
+    };
+
     public ComparisonReport Report(string mode, long compared) => new()
     {
         Exact = _count == 0,

@@ -16,11 +16,14 @@ namespace VmTeleport.Rebuild.Verification;
 /// </summary>
 public static class LayoutVerification
 {
-    public static ComparisonReport Compare(DiskLayout expected, string target, int threads, int cap = 100)
+    /// <param name="scope">For a functional copy: the differences it may have (reported apart, see <see cref="ComparisonReport.Functional"/>).</param>
+    public static ComparisonReport Compare(DiskLayout expected, string target, int threads, int cap = 100, FunctionalScope? scope = null)
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(target);
         var log = new DifferenceLog(cap);
+        var explained = new DifferenceLog(cap);
+        var add = log.Sink(scope, explained);
         long compared = 0;
 
         using var disk = DiskImage.Open(target);
@@ -33,10 +36,10 @@ public static class LayoutVerification
             .ToDictionary(i => (i.Volume ?? 0, i.Path!), i => Convert.ToHexStringLower(i.Sha256!));
         foreach (var volume in expected.Volumes)
         {
-            var scope = $"volume {volume.Number}";
+            var where = $"volume {volume.Number}";
             var lines = volume.Entries.Select(e => TreeRecord.ToJsonLine(e,
                 e.Type == EntryType.File ? sha.GetValueOrDefault((volume.Number, e.Path)) : null));
-            var want = EntrySet.FromLines(lines, $"layout {scope}");
+            var want = EntrySet.FromLines(lines, $"layout {where}");
             EntrySet have;
             try
             {
@@ -45,11 +48,11 @@ public static class LayoutVerification
             }
             catch (InvalidDataException e)
             {
-                log.Add(new Difference(scope, "", "filesystem", "\"ext\"", System.Text.Json.JsonSerializer.Serialize(e.Message)));
+                log.Add(new Difference(where, "", "filesystem", "\"ext\"", System.Text.Json.JsonSerializer.Serialize(e.Message)));
                 continue;
             }
 
-            compared += ImageVerification.CompareEntries(scope, want, have, log.Add);
+            compared += ImageVerification.CompareEntries(where, want, have, add);
         }
 
         var hasher = ChunkHasher.Default;
@@ -73,7 +76,7 @@ public static class LayoutVerification
             compared++;
         }
 
-        return log.Report("image and layout", compared);
+        return log.Report("image and layout", compared, scope, explained);
     }
 
     private static string Num(long n) => n.ToString(CultureInfo.InvariantCulture);

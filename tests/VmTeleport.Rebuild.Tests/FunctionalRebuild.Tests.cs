@@ -1,0 +1,136 @@
+using VmTeleport.Content.Images;
+using VmTeleport.Content.Layout;
+using VmTeleport.Disks;
+using VmTeleport.Guests;
+using VmTeleport.Guests.Volumes;
+using VmTeleport.Rebuild.Functional;
+using VmTeleport.Rebuild.Verification;
+using VmTeleport.TestSupport;
+
+namespace VmTeleport.Rebuild.Tests;
+
+/// <summary>
+/// A functional copy of the real Debian guest: two of its packages (ifupdown, with conffiles,
+/// systemd units and maintainer scripts, and sensible-utils, arch all) installed at a newer
+/// version by the guest's own dpkg in a chroot of the staged tree. Oracles: dpkg-query and
+/// dpkg --verify in a chroot of the kernel's loop mount of the result, e2fsck, and verification
+/// against the source image with the functional scope.
+/// </summary>
+public sealed class FunctionalRebuildTests : IDisposable
+{
+    private static readonly string[] Packages = ["ifupdown", "sensible-utils"];
+    private readonly string _dir = Directory.CreateTempSubdirectory("vmt-functional-").FullName;
+
+    [Fact]
+    public void Newer_packages_are_installed_and_nothing_else_differs()
+    {
+        var image = Fixtures.Path("debian", "debian12.qcow2");
+        var before = ImageFingerprint.Of(image);
+        var upgrades = Packages.Select(p => Upgrade(p, postinst: null)).ToList();
+        var output = Path.Combine(_dir, "functional.qcow2");
+        var logLines = new List<string>();
+
+        var (functional, report) = Rebuild(image, output, upgrades, logLines.Add);
+
+        Assert.True(report.Functional, string.Join("\n", report.Differences));
+        Assert.False(report.Exact);
+        Assert.Equal(0, report.DifferenceCount);
+        Assert.True(report.ExplainedDifferenceCount > 0);
+        var result = functional.Result!;
+        Assert.Equal(2, result.Upgraded.Count);
+        Assert.Contains("/usr/share/doc/ifupdown/VMTELEPORT-NEWER", result.ChangedGuestPaths);
+        Assert.Contains("/usr/sbin/ifup", result.ChangedGuestPaths); // the list says /sbin/ifup: merged /usr
+        Assert.Contains(logLines, l => l.Contains("discarded", StringComparison.Ordinal));
+
+        var raw = RebuildHarness.ToRaw(output, _dir);
+        var offset = RebuildHarness.ExtOffsets(image).Single();
+        var fsck = ExternalCommand.Run("e2fsck", ["-fn", $"{raw}?offset={offset}"]);
+        Assert.True(fsck.ExitCode == 0, fsck.StdOut + fsck.StdErr);
+        using (var mount = LoopMount.Raw(raw, offset))
+        {
+            var packages = DpkgOracle.Packages(mount);
+            Assert.Contains("ifupdown 0.8.41+vmt1 amd64", packages);
+            Assert.Contains("sensible-utils 0.0.17+nmu1+vmt1 all", packages);
+            Assert.Contains("dpkg " + Version(image, "dpkg") + " amd64", packages);
+            // dpkg --verify finds what it found in the source (the builder's edits), nothing more.
+            var (changed, missing) = DpkgOracle.Verify(mount);
+            var source = File.ReadAllLines(Path.Combine(Path.GetDirectoryName(image)!, "dpkg-verify.txt"));
+            Assert.Equal(source.Where(l => l.StartsWith("missing", StringComparison.Ordinal)).Select(l => l[l.IndexOf('/', StringComparison.Ordinal)..]).Order(), missing.Order());
+            Assert.Equal(source.Where(l => !l.StartsWith("missing", StringComparison.Ordinal)).Select(l => l[l.IndexOf('/', StringComparison.Ordinal)..]).Order(), changed.Order());
+            Assert.Equal("newer\n", File.ReadAllText(Path.Combine(mount.MountPoint, "usr/share/doc/ifupdown/VMTELEPORT-NEWER")));
+            Assert.False(File.Exists(Path.Combine(mount.MountPoint, "usr/share/bug/ifupdown")));
+            // The staging-only policy-rc.d and the maintainer scripts' logs are gone.
+            Assert.False(File.Exists(Path.Combine(mount.MountPoint, "usr/sbin/policy-rc.d")));
+        }
+
+        Assert.Equal(before, ImageFingerprint.Of(image));
+    }
+
+    [Fact]
+    public void A_failing_maintainer_script_names_the_package_and_writes_nothing()
+    {
+        var image = Fixtures.Path("debian", "debian12.qcow2");
+        var upgrades = new List<PackageUpgrade> { Upgrade("ifupdown", postinst: null), Upgrade("sensible-utils", postinst: "#!/bin/sh\necho 'sensible-utils: fails on purpose' >&2\nexit 1\n") };
+        var output = Path.Combine(_dir, "failing.qcow2");
+
+        var e = Assert.Throws<PackageInstallException>(() => Rebuild(image, output, upgrades, _ => { }));
+
+        Assert.Equal(["sensible-utils"], e.Failed.Keys);
+        Assert.Contains("fails on purpose", e.Log, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+        Assert.False(File.Exists(output + ".partial"));
+        Assert.Empty(Directory.GetDirectories("/dev/shm", $"vmteleport-rebuild-{Environment.ProcessId}-*"));
+        Assert.DoesNotContain(File.ReadAllLines("/proc/mounts"), l => l.Contains("vmteleport-rebuild", StringComparison.Ordinal));
+    }
+
+    private static (FunctionalRebuild Functional, ComparisonReport Report) Rebuild(string image, string output, IReadOnlyList<PackageUpgrade> upgrades, Action<string> log)
+    {
+        using var disk = DiskImage.Open(image);
+        var layout = DiskLayout.Read(disk, 2);
+        var mounts = FunctionalRebuild.MountPointsOf(layout);
+        var resolver = GuestPathResolver.ForLayout(layout, mounts);
+        var files = layout.Items.Where(i => i.Kind == ContentItemKind.File && i.GuestPath is not null).Select(i => i.GuestPath!).ToList();
+        var skipped = new HashSet<string>(StringComparer.Ordinal);
+        using (var guest = GuestDisk.Open(disk))
+        {
+            var problems = new List<string>();
+            foreach (var u in upgrades)
+            {
+                var list = GuestFiles.ReadText(guest.Guest!, $"/var/lib/dpkg/info/{u.InfoName}.list", 1 << 20, problems)!.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                var conffiles = (GuestFiles.ReadText(guest.Guest!, $"/var/lib/dpkg/info/{u.InfoName}.conffiles", 1 << 20, problems) ?? "")
+                    .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(resolver.Canonical);
+                skipped.UnionWith(FunctionalRebuild.SkippableFiles(list.Select(resolver.Canonical), conffiles, files));
+            }
+        }
+
+        Assert.Contains("/usr/sbin/ifup", skipped);
+        Assert.DoesNotContain("/etc/default/networking", skipped); // a conffile: staged as the source has it
+        var functional = new FunctionalRebuild { Upgrades = upgrades, SkippedGuestPaths = skipped, MountPoints = mounts, Log = log };
+        using var provider = new SourceImageProvider(disk);
+        ComparisonReport? report = null;
+        DiskRebuilder.Rebuild(layout, provider, output, partial =>
+        {
+            report = LayoutVerification.Compare(layout, partial, 2, cap: 50, FunctionalScope.From(functional.Result!, mounts));
+            return report.Accepted;
+        }, functional: functional);
+        return (functional, report!);
+    }
+
+    private PackageUpgrade Upgrade(string name, string? postinst)
+    {
+        var deb = Directory.GetFiles(Fixtures.Path("debian", "debs"), name + "_*.deb").Single();
+        var info = ExternalCommand.Check("dpkg-deb", "-f", deb, "Version", "Architecture").Split('\n');
+        var oldVersion = info[0]["Version: ".Length..].Trim();
+        var arch = info[1]["Architecture: ".Length..].Trim();
+        var newer = DebRepack.Repack(deb, _dir, oldVersion + "+vmt1",
+            addFiles: new Dictionary<string, string> { [$"/usr/share/doc/{name}/VMTELEPORT-NEWER"] = "newer\n" },
+            removeFiles: name == "ifupdown" ? ["/usr/share/bug/ifupdown"] : [],
+            postinst: postinst);
+        return new PackageUpgrade(name, arch, name, oldVersion, oldVersion + "+vmt1", newer);
+    }
+
+    private static string Version(string image, string package) =>
+        File.ReadLines(Path.Combine(Path.GetDirectoryName(image)!, "packages.txt")).Select(l => l.Split(' ')).First(f => f[0] == package)[1];
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}

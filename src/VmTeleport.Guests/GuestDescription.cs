@@ -56,6 +56,9 @@ public sealed record GuestDescription
 
     public required MissingFiles MissingFiles { get; init; }
 
+    /// <summary>Owned files classed package-modified, with their package.</summary>
+    public ModifiedFiles ModifiedFiles { get; init; } = new() { Count = 0 };
+
     /// <summary>What could not be read or made sense of; the rest of the description still holds.</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
 }

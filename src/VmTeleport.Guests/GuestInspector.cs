@@ -68,9 +68,17 @@ public static class GuestInspector
         }
 
         var classifier = new FileClassifier(db, policy);
+        var modified = new List<MissingFile>();
+        long modifiedCount = 0;
         if (guest is not null)
         {
-            Classify(guest, classifier, options);
+            Classify(guest, classifier, options, (path, package) =>
+            {
+                if (modifiedCount++ < ModifiedFiles.Listed)
+                {
+                    modified.Add(new MissingFile(path, package));
+                }
+            });
         }
 
         var missing = classifier.Missing().ToList();
@@ -105,6 +113,7 @@ public static class GuestInspector
                 Count = missing.Count,
                 Paths = [.. missing.Take(MissingFiles.Listed).Select(m => new MissingFile(m.Path, m.Package))],
             },
+            ModifiedFiles = new ModifiedFiles { Count = modifiedCount, Paths = modified },
             Problems = problems,
         };
     }
@@ -124,7 +133,7 @@ public static class GuestInspector
         return disk.GetExtents(0, disk.Length).Where(e => e.Kind == ExtentKind.Data).Sum(e => e.Length);
     }
 
-    private static void Classify(IFileSystem guest, FileClassifier classifier, InspectOptions options)
+    private static void Classify(IFileSystem guest, FileClassifier classifier, InspectOptions options, Action<string, string> modified)
     {
         bool sha = options.Manifest is not null;
         long entries = 0, bytes = 0;
@@ -132,6 +141,11 @@ public static class GuestInspector
             guest, options.Threads, e => FileDigest.Compute(guest, e, classifier.NeedsMd5(e), sha)))
         {
             var c = classifier.Classify(entry, digest?.Md5);
+            if (c.Class == FileClass.PackageModified && entry.Type == EntryType.File)
+            {
+                modified(entry.Path, c.Package ?? "");
+            }
+
             options.Manifest?.Invoke(ManifestRecord.ToJsonLine(entry, digest?.Sha256, c));
             entries++;
             bytes += entry.Type == EntryType.File ? entry.Size : 0;

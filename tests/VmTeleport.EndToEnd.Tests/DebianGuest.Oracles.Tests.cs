@@ -47,6 +47,11 @@ public sealed class DebianGuestOraclesTests
                 .ToHashSet(StringComparer.Ordinal);
             Assert.Equal(changed.Order(StringComparer.Ordinal), modified.Order(StringComparer.Ordinal));
 
+            var modifiedFiles = d.GetProperty("modified_files");
+            Assert.Equal(changed.Count, modifiedFiles.GetProperty("count").GetInt64());
+            Assert.Equal(changed.Order(StringComparer.Ordinal),
+                modifiedFiles.GetProperty("paths").EnumerateArray().Select(p => p.GetProperty("path").GetString()!).Order(StringComparer.Ordinal));
+
             var missingFiles = d.GetProperty("missing_files");
             Assert.Equal(missing.Count, missingFiles.GetProperty("count").GetInt64());
             Assert.Equal(missing.Order(StringComparer.Ordinal),

@@ -1,4 +1,9 @@
 using System.Text.Json;
+using VmTeleport.Disks;
+using VmTeleport.FileSystems;
+using VmTeleport.Guests;
+using VmTeleport.Guests.Dpkg;
+using VmTeleport.Guests.Volumes;
 using VmTeleport.Rebuild.Functional;
 
 namespace VmTeleport.Rebuild.Verification;
@@ -37,6 +42,80 @@ public sealed class FunctionalScope
     {
         ArgumentNullException.ThrowIfNull(result);
         return new FunctionalScope(result.ScopeGuestPaths, mountPoints, result.Upgraded);
+    }
+
+    /// <summary>
+    /// The scope two images imply, for `verify --allow-newer`: the packages whose installed version
+    /// differs between their dpkg databases (same name and architecture), every path their .list
+    /// names in either image, their dpkg info files in either, and the status file. A package
+    /// installed on one side only is not a newer version: it stays a difference.
+    /// </summary>
+    public static FunctionalScope FromImages(string source, string target)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(target);
+        using var a = DiskImage.Open(source);
+        using var b = DiskImage.Open(target);
+        using var ga = GuestDisk.Open(a);
+        using var gb = GuestDisk.Open(b);
+        if (ga.Guest is not { } va || gb.Guest is not { } vb)
+        {
+            return new FunctionalScope([], new Dictionary<int, string>(), []);
+        }
+
+        var problems = new List<string>();
+        var da = DpkgDatabase.Read(va, problems);
+        var db = DpkgDatabase.Read(vb, problems);
+        if (da is null || db is null)
+        {
+            return new FunctionalScope([], new Dictionary<int, string>(), []);
+        }
+
+        var newer = db.Packages.ToDictionary(p => (p.Name, p.Architecture));
+        var upgrades = da.Packages
+            .Where(p => newer.TryGetValue((p.Name, p.Architecture), out var n) && n.Version != p.Version)
+            .Select(p => new PackageUpgrade(p.Name, p.Architecture, p.InfoName, p.Version, newer[(p.Name, p.Architecture)].Version, ""))
+            .ToList();
+        var paths = new HashSet<string>(StringComparer.Ordinal) { DpkgDatabase.AdminDir + "/status" };
+        foreach (var view in new[] { va, vb })
+        {
+            var resolver = new GuestPathResolver(path => LinkTarget(view, path));
+            var info = GuestFiles.ListNames(view, DpkgDatabase.AdminDir + "/info", problems);
+            foreach (var u in upgrades)
+            {
+                var list = GuestFiles.ReadText(view, $"{DpkgDatabase.AdminDir}/info/{u.InfoName}.list", long.MaxValue, problems) ?? "";
+                foreach (var line in list.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l != "/."))
+                {
+                    paths.Add(resolver.Canonical(line.Length > 1 ? line.TrimEnd('/') : line));
+                }
+
+                foreach (var name in info.Where(n => n.StartsWith(u.InfoName + ".", StringComparison.Ordinal) && !n.AsSpan(u.InfoName.Length + 1).Contains('.')))
+                {
+                    paths.Add($"{DpkgDatabase.AdminDir}/info/{name}");
+                }
+            }
+        }
+
+        var mounts = ga.Volumes.Where(v => v.MountPoint is not null).ToDictionary(v => v.Partition, v => v.MountPoint!);
+        return new FunctionalScope(paths, mounts, upgrades);
+    }
+
+    /// <summary>The target of a symlink at <paramref name="path"/> itself (not followed), or null.</summary>
+    private static string? LinkTarget(GuestView view, string path)
+    {
+        try
+        {
+            var e = view.GetEntry(path);
+            return e.Type == EntryType.Symlink ? e.Target : null;
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Whether the difference is one a functional copy is allowed to have.</summary>

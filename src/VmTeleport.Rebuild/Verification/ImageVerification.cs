@@ -19,11 +19,14 @@ public static class ImageVerification
 {
     private const int Window = 1 << 20;
 
-    public static ComparisonReport Compare(string source, string target, int threads, int cap = 100)
+    /// <param name="scope">For a functional copy: the differences it may have (reported apart, see <see cref="ComparisonReport.Functional"/>).</param>
+    public static ComparisonReport Compare(string source, string target, int threads, int cap = 100, FunctionalScope? scope = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(target);
         var log = new DifferenceLog(cap);
+        var explained = new DifferenceLog(cap);
+        var add = log.Sink(scope, explained);
         long compared = 0;
 
         bool sourceIsList = IsEntryList(source), targetIsList = IsEntryList(target);
@@ -43,16 +46,16 @@ public static class ImageVerification
             var vb = DiskLayout.ExtVolumeNumbers(b).ToList();
             foreach (var n in va.Union(vb).Order())
             {
-                var scope = $"volume {n}";
+                var where = $"volume {n}";
                 if (!va.Contains(n) || !vb.Contains(n))
                 {
-                    log.Add(new Difference(scope, "", "filesystem", va.Contains(n) ? "\"ext\"" : null, vb.Contains(n) ? "\"ext\"" : null));
+                    log.Add(new Difference(where, "", "filesystem", va.Contains(n) ? "\"ext\"" : null, vb.Contains(n) ? "\"ext\"" : null));
                     continue;
                 }
 
                 using var fa = FileSystemProbe.Open(DiskLayout.VolumeSource(a, n));
                 using var fb = FileSystemProbe.Open(DiskLayout.VolumeSource(b, n));
-                compared += CompareEntries(scope, EntrySet.FromFileSystem(fa, threads), EntrySet.FromFileSystem(fb, threads), log.Add);
+                compared += CompareEntries(where, EntrySet.FromFileSystem(fa, threads), EntrySet.FromFileSystem(fb, threads), add);
             }
 
             var ra = RawWindows(a, va);
@@ -70,10 +73,10 @@ public static class ImageVerification
         else
         {
             mode = sourceIsList && targetIsList ? "manifests" : "image and manifest";
-            compared += CompareEntries("guest", LoadGuest(source, threads), LoadGuest(target, threads), log.Add);
+            compared += CompareEntries("guest", LoadGuest(source, threads), LoadGuest(target, threads), add);
         }
 
-        return log.Report(mode, compared);
+        return log.Report(mode, compared, scope, explained);
     }
 
     /// <summary>A manifest or tree --jsonl file starts with '{'; a disk image does not.</summary>

@@ -184,6 +184,27 @@ public sealed class IndexCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Suite_labels_the_debs_of_a_directory_and_list_shows_it()
+    {
+        var debs = Directory.CreateDirectory(Path.Combine(_dir, "security")).FullName;
+        foreach (var prefix in new[] { "gzip_", "dash_" })
+        {
+            var deb = Directory.GetFiles(Fixtures.Path("debian", "debs"), prefix + "*.deb").Single();
+            File.Copy(deb, Path.Combine(debs, Path.GetFileName(deb)));
+        }
+
+        Cli.Ok("index", "add", "--data-dir", DataDir, "--suite", "bookworm-security", debs);
+        var listed = Sources(Json(Cli.Ok("index", "list", "--data-dir", DataDir, "--json"))).ToList();
+        Assert.Equal(2, listed.Count);
+        Assert.All(listed, s => Assert.Equal("bookworm-security", (string?)s["suite"]));
+        Assert.All(Cli.Ok("index", "list", "--data-dir", DataDir).Lines, l => Assert.Contains(" bookworm-security ", l, StringComparison.Ordinal));
+
+        var bad = Cli.Run("index", "add", "--data-dir", DataDir, "--suite", "bookworm/updates", debs);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--suite", bad.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Scan_indexes_the_disks_of_libvirt_domains()
     {
         var libvirt = Directory.CreateDirectory(Path.Combine(_dir, "qemu")).FullName;

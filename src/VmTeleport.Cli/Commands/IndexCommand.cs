@@ -39,12 +39,25 @@ public static class IndexCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var json = JsonOption("Print what was added, replaced, skipped and failed as one JSON object.");
+        var suite = new Option<string?>("--suite")
+        {
+            Description = "The APT suite the .debs belong to (e.g. bookworm, bookworm-security), and of a Packages index whose URL and Release file do not say; plan --allow-newer takes newer packages only from known suites.",
+            HelpName = "SUITE",
+        };
         var command = new Command("add", "Index disk images (current state, internal snapshots, backing files) and .deb archives; unchanged ones are skipped without reading.")
         {
-            paths, json,
+            paths, json, suite,
         };
         command.SetAction(r => CommandRunner.Run(() =>
-            AddAll(r.GetValue(dataDir), r.GetValue(threads), Expand(r.GetValue(paths)!), r.GetValue(json))));
+        {
+            var given = r.GetValue(suite);
+            if (given is not null && !AptSuites.IsValid(given))
+            {
+                throw new UsageException($"--suite \"{given}\" is not a suite name (one word without '/' or spaces, e.g. bookworm-security)");
+            }
+
+            return AddAll(r.GetValue(dataDir), r.GetValue(threads), Expand(r.GetValue(paths)!), r.GetValue(json), given);
+        }));
         return command;
     }
 
@@ -80,7 +93,7 @@ public static class IndexCommand
 
             foreach (var s in sources)
             {
-                var distro = s.Distro is null ? "-" : $"{s.Distro} {s.DistroVersion}".Trim() + (s.Codename is null ? "" : $" ({s.Codename})");
+                var distro = s.Distro is null ? s.Suite ?? "-" : $"{s.Distro} {s.DistroVersion}".Trim() + (s.Codename is null ? "" : $" ({s.Codename})");
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{s.Kind.Name(),-8} {s.Spec}  {distro}  {s.Files} files, {s.Regions} regions, {s.Chunks} chunks, {Size.Format(s.Bytes)}  {s.IndexedAt:yyyy-MM-dd HH:mm:ss}Z"));
             }
@@ -185,7 +198,7 @@ public static class IndexCommand
         return f.ReadAtLeast(magic, 8, throwOnEndOfStream: false) == 8 && magic.SequenceEqual("!<arch>\n"u8);
     }
 
-    private static int AddAll(string? dataDir, int threads, List<(string Path, bool Deb)> inputs, bool json)
+    private static int AddAll(string? dataDir, int threads, List<(string Path, bool Deb)> inputs, bool json, string? suite = null)
     {
         if (threads < 1)
         {
@@ -207,8 +220,8 @@ public static class IndexCommand
                     end++;
                 }
 
-                var added = inputs[i].Deb ? index.AddDebs(inputs.Skip(i).Take(end - i).Select(d => d.Path), progress)
-                    : IsPackagesIndex(inputs[i].Path) ? [index.AddAptRepository(inputs[i].Path)]
+                var added = inputs[i].Deb ? index.AddDebs(inputs.Skip(i).Take(end - i).Select(d => d.Path), suite, progress)
+                    : IsPackagesIndex(inputs[i].Path) ? [index.AddAptRepository(inputs[i].Path, suite)]
                     : index.AddImage(inputs[i].Path, progress);
                 i = end;
                 foreach (var r in added)
@@ -298,6 +311,7 @@ public static class IndexCommand
         ["distro"] = s.Distro,
         ["distro_version"] = s.DistroVersion,
         ["codename"] = s.Codename,
+        ["suite"] = s.Suite,
         ["state"] = s.State,
         ["files"] = s.Files,
         ["regions"] = s.Regions,

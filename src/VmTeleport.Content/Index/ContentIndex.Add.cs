@@ -34,14 +34,24 @@ public sealed partial class ContentIndex
     }
 
     /// <summary>Indexes one .deb: its package and every regular file of data.tar (hard links as their target's content).</summary>
-    public AddResult AddDeb(string path, CancellationToken cancel = default)
+    public AddResult AddDeb(string path, CancellationToken cancel = default) => AddDeb(path, null, cancel);
+
+    /// <summary>
+    /// Indexes one .deb as a package of APT suite <paramref name="suite"/> ("bookworm-security"; null:
+    /// unknown, or as recorded before when the .deb was indexed already).
+    /// </summary>
+    public AddResult AddDeb(string path, string? suite, CancellationToken cancel = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return AddDebs([path], null, cancel)[0];
+        return AddDebs([path], suite, null, cancel)[0];
     }
 
     /// <summary>Indexes every *.deb under <paramref name="directory"/> (recursively, in ordinal path order).</summary>
-    public IReadOnlyList<AddResult> AddDebDirectory(string directory, IProgress<IndexProgress>? progress = null, CancellationToken cancel = default)
+    public IReadOnlyList<AddResult> AddDebDirectory(string directory, IProgress<IndexProgress>? progress = null, CancellationToken cancel = default) =>
+        AddDebDirectory(directory, null, progress, cancel);
+
+    /// <summary>Indexes every *.deb under <paramref name="directory"/>, each as a package of <paramref name="suite"/> (see <see cref="AddDebs(IEnumerable{string}, string?, IProgress{IndexProgress}?, CancellationToken)"/>).</summary>
+    public IReadOnlyList<AddResult> AddDebDirectory(string directory, string? suite, IProgress<IndexProgress>? progress, CancellationToken cancel = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (!Directory.Exists(directory))
@@ -49,7 +59,7 @@ public sealed partial class ContentIndex
             throw new DirectoryNotFoundException($"{directory}: no such directory");
         }
 
-        return AddDebs(Directory.EnumerateFiles(directory, "*.deb", SearchOption.AllDirectories).Order(StringComparer.Ordinal), progress, cancel);
+        return AddDebs(Directory.EnumerateFiles(directory, "*.deb", SearchOption.AllDirectories).Order(StringComparer.Ordinal), suite, progress, cancel);
     }
 
     /// <summary>
@@ -57,9 +67,23 @@ public sealed partial class ContentIndex
     /// (decompressed, hashed, chunked) at the same time; each is written in its own transaction, in
     /// order, on the calling thread. Unchanged packages are skipped without being opened.
     /// </summary>
-    public IReadOnlyList<AddResult> AddDebs(IEnumerable<string> paths, IProgress<IndexProgress>? progress = null, CancellationToken cancel = default)
+    public IReadOnlyList<AddResult> AddDebs(IEnumerable<string> paths, IProgress<IndexProgress>? progress = null, CancellationToken cancel = default) =>
+        AddDebs(paths, null, progress, cancel);
+
+    /// <summary>
+    /// Indexes .debs as packages of APT suite <paramref name="suite"/> (what <c>index add --suite</c>
+    /// gives; the package plan's --allow-newer takes newer versions only from known suites of the
+    /// source's release). A null suite keeps what an earlier add recorded (else NULL, unknown); a
+    /// suite given for an unchanged .deb is recorded without reading it.
+    /// </summary>
+    public IReadOnlyList<AddResult> AddDebs(IEnumerable<string> paths, string? suite, IProgress<IndexProgress>? progress, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
+        if (suite is not null && !AptSuites.IsValid(suite))
+        {
+            throw new ArgumentException($"\"{suite}\" is not a suite name (one word without '/' or spaces, e.g. bookworm-security)", nameof(suite));
+        }
+
         var locations = paths.Select(Path.GetFullPath).ToList();
         var results = new AddResult?[locations.Count];
         var pending = new List<(int Slot, SourceRow Row, bool Replaced)>();
@@ -73,10 +97,13 @@ public sealed partial class ContentIndex
                 var fingerprint = SourceFingerprint.OfFile("deb", size, mtime);
                 if (Unchanged(SourceKind.Deb, location, null, fingerprint) is { } skipped)
                 {
+                    SetSuite(location, suite);
                     return skipped;
                 }
 
-                pending.Add((slot, new SourceRow(SourceKind.Deb, location, null, "deb", size, mtime, fingerprint), Find(location, null) is not null));
+                var existing = Find(location, null);
+                var row = new SourceRow(SourceKind.Deb, location, null, "deb", size, mtime, fingerprint) { Suite = suite ?? existing?.Suite };
+                pending.Add((slot, row, existing is not null));
                 return null!;
             });
         }
@@ -276,6 +303,20 @@ public sealed partial class ContentIndex
         }
 
         return new AddResult { Kind = kind, Location = location, Snapshot = snapshot, Outcome = AddOutcome.Skipped };
+    }
+
+    /// <summary>Records the suite of an indexed source whose content is unchanged (nothing when <paramref name="suite"/> is null).</summary>
+    private void SetSuite(string location, string? suite)
+    {
+        if (suite is null)
+        {
+            return;
+        }
+
+        using var update = Command("UPDATE sources SET suite = $suite WHERE location = $l AND snapshot = '' AND suite IS NOT $suite");
+        update.Parameters.AddWithValue("$suite", suite);
+        update.Parameters.AddWithValue("$l", location);
+        update.ExecuteNonQuery();
     }
 
     private void RemoveVanishedSnapshots(string location, IReadOnlyList<DiskSnapshot> snapshots)

@@ -10,7 +10,7 @@ public sealed partial class ContentIndex
     /// <summary>
     /// Fetches the archive of a package an apt-repository source lists (on demand: when the planner
     /// wants its files), checks its size and SHA-256 against the Packages index, keeps it in
-    /// <see cref="ArchiveDirectory"/> and indexes it as a deb source. An archive already there with
+    /// <see cref="ArchiveDirectory"/> and indexes it as a deb source of the repository's suite. An archive already there with
     /// the right hash is not fetched again. A download that does not match is deleted and reported
     /// failed, with nothing written.
     /// </summary>
@@ -26,7 +26,7 @@ public sealed partial class ContentIndex
         {
             if (System.IO.File.Exists(target) && Matches(target, package))
             {
-                return AddDeb(target, cancel);
+                return AddDeb(target, package.Suite, cancel);
             }
 
             var partial = target + ".partial";
@@ -50,7 +50,7 @@ public sealed partial class ContentIndex
                 System.IO.File.Delete(partial);
             }
 
-            return AddDeb(target, cancel);
+            return AddDeb(target, package.Suite, cancel);
         });
     }
 

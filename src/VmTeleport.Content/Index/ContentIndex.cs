@@ -213,7 +213,10 @@ public sealed partial class ContentIndex : IDisposable
     /// <summary>The packages of a source: a guest's dpkg packages, or the .deb's own.</summary>
     public IReadOnlyList<IndexedPackage> PackagesOf(long sourceId)
     {
-        using var cmd = Command("SELECT name, version, architecture, filename, deb_size, deb_sha256 FROM packages WHERE source_id = $s ORDER BY name, architecture, version");
+        using var cmd = Command("""
+            SELECT p.name, p.version, p.architecture, p.filename, p.deb_size, p.deb_sha256, s.suite
+            FROM packages p JOIN sources s ON s.id = p.source_id WHERE p.source_id = $s ORDER BY p.name, p.architecture, p.version
+            """);
         cmd.Parameters.AddWithValue("$s", sourceId);
         using var r = cmd.ExecuteReader();
         var list = new List<IndexedPackage>();
@@ -224,7 +227,40 @@ public sealed partial class ContentIndex : IDisposable
                 ArchiveLocation = r.IsDBNull(3) ? null : r.GetString(3),
                 ArchiveSize = r.IsDBNull(4) ? null : r.GetInt64(4),
                 ArchiveSha256 = r.IsDBNull(5) ? null : (byte[])r[5],
+                Suite = r.IsDBNull(6) ? null : r.GetString(6),
             });
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// Every indexed package named one of <paramref name="names"/>, any version and architecture,
+    /// with the source holding it; in one query (the names go in as one JSON array, and
+    /// packages(name) is indexed), ordered by name, architecture, source id.
+    /// </summary>
+    public IReadOnlyList<PackageLocation> PackagesNamed(IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        using var cmd = Command("""
+            SELECT p.name, p.version, p.architecture, p.filename, p.deb_size, p.deb_sha256, s.suite, s.id, s.kind, s.location, s.snapshot
+            FROM packages p JOIN sources s ON s.id = p.source_id
+            WHERE p.name IN (SELECT value FROM json_each($names))
+            ORDER BY p.name, p.architecture, s.id
+            """);
+        cmd.Parameters.AddWithValue("$names", System.Text.Json.JsonSerializer.Serialize(names.Distinct(StringComparer.Ordinal).ToArray()));
+        using var r = cmd.ExecuteReader();
+        var list = new List<PackageLocation>();
+        while (r.Read())
+        {
+            var package = new IndexedPackage(r.GetString(0), r.GetString(1), r.GetString(2))
+            {
+                ArchiveLocation = r.IsDBNull(3) ? null : r.GetString(3),
+                ArchiveSize = r.IsDBNull(4) ? null : r.GetInt64(4),
+                ArchiveSha256 = r.IsDBNull(5) ? null : (byte[])r[5],
+                Suite = r.IsDBNull(6) ? null : r.GetString(6),
+            };
+            list.Add(new PackageLocation(package, r.GetInt64(7), SourceKinds.Parse(r.GetString(8)), r.GetString(9), NullIfEmpty(r.GetString(10))));
         }
 
         return list;
@@ -246,7 +282,7 @@ public sealed partial class ContentIndex : IDisposable
     }
 
     private const string SourceColumns =
-        "id, kind, location, snapshot, format, size, mtime_ns, fingerprint, distro, distro_version, codename, state, indexed_at, files, regions, chunks, bytes";
+        "id, kind, location, snapshot, format, size, mtime_ns, fingerprint, distro, distro_version, codename, state, indexed_at, files, regions, chunks, bytes, suite";
 
     private static IndexedSource ReadSource(SqliteDataReader r) => new()
     {
@@ -267,6 +303,7 @@ public sealed partial class ContentIndex : IDisposable
         Regions = r.GetInt64(14),
         Chunks = r.GetInt64(15),
         Bytes = r.GetInt64(16),
+        Suite = r.IsDBNull(17) ? null : r.GetString(17),
     };
 
     private const string FileSelect = """

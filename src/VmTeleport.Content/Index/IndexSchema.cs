@@ -8,7 +8,7 @@ namespace VmTeleport.Content.Index;
 /// </summary>
 internal static class IndexSchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     private const string Create = """
         CREATE TABLE schema_version (version INTEGER NOT NULL);
@@ -24,6 +24,7 @@ internal static class IndexSchema
             distro TEXT,
             distro_version TEXT,
             codename TEXT,
+            suite TEXT,
             state TEXT NOT NULL,
             indexed_at TEXT NOT NULL,
             files INTEGER NOT NULL DEFAULT 0,
@@ -42,6 +43,7 @@ internal static class IndexSchema
             deb_sha256 BLOB
         );
         CREATE INDEX packages_source ON packages(source_id);
+        CREATE INDEX packages_name ON packages(name);
         CREATE TABLE files (
             id INTEGER PRIMARY KEY,
             source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
@@ -97,9 +99,79 @@ internal static class IndexSchema
             throw new InvalidDataException($"{file}: the schema_version table is empty");
         }
 
+        if (version == 1)
+        {
+            MigrateFromVersion1(connection, file);
+            return;
+        }
+
         if (version != Version)
         {
             throw new NotSupportedException($"{file}: content index schema version {version}; this vmteleport reads version {Version}");
+        }
+    }
+
+    /// <summary>
+    /// Version 1 → 2, in place and in one transaction (a crash leaves version 1 whole): sources
+    /// gain suite (filled for apt repositories whose URL names it under dists/; flat repositories
+    /// and .debs stay NULL, unknown, until indexed again), packages an index on name (the package
+    /// plan asks by name).
+    /// </summary>
+    private static void MigrateFromVersion1(SqliteConnection connection, string file)
+    {
+        SqliteTransaction tx;
+        try
+        {
+            tx = connection.BeginTransaction();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6)
+        {
+            throw new IOException($"{file}: another process is using the index; its schema could not be upgraded from version 1 to {Version} (try again when it is done)", e);
+        }
+
+        using (tx)
+        {
+            using (var alter = connection.CreateCommand())
+            {
+                alter.Transaction = tx;
+                alter.CommandText = "ALTER TABLE sources ADD COLUMN suite TEXT; CREATE INDEX IF NOT EXISTS packages_name ON packages(name);";
+                alter.ExecuteNonQuery();
+            }
+
+            var repositories = new List<(long Id, string Location)>();
+            using (var select = connection.CreateCommand())
+            {
+                select.Transaction = tx;
+                select.CommandText = "SELECT id, location FROM sources WHERE kind = 'apt-repository'";
+                using var r = select.ExecuteReader();
+                while (r.Read())
+                {
+                    repositories.Add((r.GetInt64(0), r.GetString(1)));
+                }
+            }
+
+            using (var update = connection.CreateCommand())
+            {
+                update.Transaction = tx;
+                update.CommandText = "UPDATE sources SET suite = $suite WHERE id = $id";
+                var suite = update.Parameters.Add("$suite", SqliteType.Text);
+                var id = update.Parameters.Add("$id", SqliteType.Integer);
+                foreach (var repo in repositories)
+                {
+                    suite.Value = (object?)AptSuites.FromLocation(repo.Location) ?? DBNull.Value;
+                    id.Value = repo.Id;
+                    update.ExecuteNonQuery();
+                }
+            }
+
+            using (var version = connection.CreateCommand())
+            {
+                version.Transaction = tx;
+                version.CommandText = $"DELETE FROM schema_version; INSERT INTO schema_version(version) VALUES ({Version});";
+                version.ExecuteNonQuery();
+            }
+
+            tx.Commit();
         }
     }
 }

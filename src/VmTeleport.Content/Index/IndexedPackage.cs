@@ -14,4 +14,7 @@ public sealed record IndexedPackage(string Name, string Version, string Architec
 
     /// <summary>APT repositories: the archive's SHA-256, when the index gives it.</summary>
     public byte[]? ArchiveSha256 { get; init; }
+
+    /// <summary>The APT suite of the source that holds it (<see cref="IndexedSource.Suite"/>), null when unknown.</summary>
+    public string? Suite { get; init; }
 }

@@ -31,6 +31,12 @@ public sealed record IndexedSource
 
     public string? Codename { get; init; }
 
+    /// <summary>
+    /// The APT suite its packages belong to ("bookworm", "bookworm-security"), for .debs and APT
+    /// repositories; null when unknown (and for images, whose release is <see cref="Codename"/>).
+    /// </summary>
+    public string? Suite { get; init; }
+
     /// <summary>"indexed": every row of the source is present (a source is written in one transaction).</summary>
     public required string State { get; init; }
 

@@ -9,4 +9,6 @@ internal sealed record SourceRow(
     public string? DistroVersion { get; init; }
 
     public string? Codename { get; init; }
+
+    public string? Suite { get; init; }
 }

@@ -39,8 +39,8 @@ internal sealed class SourceWriter : IDisposable
             }
 
             using (var insert = New(connection, """
-                INSERT INTO sources (kind, location, snapshot, format, size, mtime_ns, fingerprint, distro, distro_version, codename, state, indexed_at)
-                VALUES ($kind, $l, $s, $format, $size, $mtime, $fp, $distro, $version, $codename, 'indexed', $at) RETURNING id
+                INSERT INTO sources (kind, location, snapshot, format, size, mtime_ns, fingerprint, distro, distro_version, codename, suite, state, indexed_at)
+                VALUES ($kind, $l, $s, $format, $size, $mtime, $fp, $distro, $version, $codename, $suite, 'indexed', $at) RETURNING id
                 """))
             {
                 var p = insert.Parameters;
@@ -54,6 +54,7 @@ internal sealed class SourceWriter : IDisposable
                 p.AddWithValue("$distro", (object?)row.Distro ?? DBNull.Value);
                 p.AddWithValue("$version", (object?)row.DistroVersion ?? DBNull.Value);
                 p.AddWithValue("$codename", (object?)row.Codename ?? DBNull.Value);
+                p.AddWithValue("$suite", (object?)row.Suite ?? DBNull.Value);
                 p.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
                 _sourceId = (long)insert.ExecuteScalar()!;
             }

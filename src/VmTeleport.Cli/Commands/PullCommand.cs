@@ -6,6 +6,7 @@ using VmTeleport.Content.Index;
 using VmTeleport.Guests;
 using VmTeleport.Guests.Hardware;
 using VmTeleport.Rebuild;
+using VmTeleport.Rebuild.Functional;
 using VmTeleport.Rebuild.Pull;
 using VmTeleport.Rebuild.Verification;
 using VmTeleport.Transfer.Client;
@@ -44,21 +45,28 @@ public static partial class PullCommand
         };
         method.AcceptOnlyFromAmong("auto", "teleport", "copy");
         var bandwidth = new Option<string?>("--bandwidth") { Description = "The link's rate (e.g. 10MB/s, 80mbit, 1GB/s) for the decision, instead of measuring it with a probe.", HelpName = "RATE" };
+        var allowNewer = new Option<string?>("--allow-newer")
+        {
+            Description = "A functional copy: install packages at newer versions from local archives of the source's release (release, the default) or of its -security and -updates suites only (security), instead of fetching the old versions' files.",
+            HelpName = "release|security",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var saveMissing = new Option<string?>("--save-missing") { Description = "Measurement aid: write the raw bytes of the chunks the plan sent over the wire, concatenated in plan order (teleport only).", HelpName = "FILE" };
         var command = new Command("pull", "Teleport a VM from a source agent: fetch only what no local image or package holds (or copy its image when that is faster), rebuild, verify, deploy.")
         {
-            url, tokenFile, fingerprint, output, dataDir, define, connect, domainType, json, parallel, threads, method, bandwidth, saveMissing,
+            url, tokenFile, fingerprint, output, dataDir, define, connect, domainType, json, parallel, threads, method, bandwidth, saveMissing, allowNewer,
         };
         command.SetAction(r => CommandRunner.Run(() => Run(new Request(
             r.GetValue(url)!, r.GetValue(tokenFile)!, r.GetValue(fingerprint)!, r.GetValue(output)!, r.GetValue(dataDir),
             r.GetValue(define), r.GetValue(connect), r.GetValue(domainType), r.GetValue(json), r.GetValue(parallel), r.GetValue(threads),
-            r.GetValue(method)!, r.GetValue(bandwidth), r.GetValue(saveMissing)))));
+            r.GetValue(method)!, r.GetValue(bandwidth), r.GetValue(saveMissing),
+            r.GetResult(allowNewer) is { } newer ? (newer.Tokens.Count == 0 ? "release" : newer.Tokens[0].Value) : null))));
         return command;
     }
 
     private sealed record Request(string Url, string TokenFile, string Fingerprint, string Output, string? DataDir,
         bool Define, string? Connect, string? DomainType, bool Json, int Parallel, int Threads,
-        string Method, string? Bandwidth, string? SaveMissing);
+        string Method, string? Bandwidth, string? SaveMissing, string? AllowNewer);
 
     private static int Run(Request q)
     {
@@ -70,6 +78,11 @@ public static partial class PullCommand
         if (q.SaveMissing is not null && q.Method == "copy")
         {
             throw new UsageException("--save-missing writes the chunks a teleport fetches; a plain copy (--method copy) fetches none");
+        }
+
+        if (q.AllowNewer is not null)
+        {
+            _ = ParsePolicy(q.AllowNewer);
         }
 
         double? bandwidth = q.Bandwidth is null ? null : Bandwidth.Parse(q.Bandwidth);
@@ -104,7 +117,12 @@ public static partial class PullCommand
         using var storeLifetime = store;
         using var indexLifetime = index;
 
-        var sourcing = phases.Run("plan", 0, null, () => ChunkSourcing.Plan(manifest.Items, index, store));
+        // --allow-newer: every package planned (exact, newer, or sent exactly) before any content moves.
+        var newerPlan = q.AllowNewer is null ? null
+            : phases.Run("plan_packages", 0, null, () => PlanNewer(q, client, manifest, layout, description, index, store, display));
+        IReadOnlyList<Content.Images.ContentItem> Needed() => newerPlan is null ? manifest.Items
+            : manifest.Items.Where(i => i.GuestPath is null || !newerPlan.Skipped.Contains(i.GuestPath)).ToList();
+        var sourcing = phases.Run("plan", 0, null, () => ChunkSourcing.Plan(Needed(), index, store));
         display.Log(string.Create(CultureInfo.InvariantCulture,
             $"{vm}: {Size.Format(sourcing.StoredBytes)} already stored, {Size.Format(sourcing.LocalBytes)} in local images, {Size.Format(sourcing.DebBytes)} in local packages, {Size.Format(sourcing.WireBytes)} to fetch"));
 
@@ -124,48 +142,87 @@ public static partial class PullCommand
 
         // A plain copy an earlier run left behind would only be in the way now.
         copy?.Discard();
-        long storedBefore = store.Bytes;
-        var (extracted, extractedBytes) = phases.Run("extract_packages", sourcing.DebBytes, () => store.Bytes - storedBefore,
-            () => DebChunkExtractor.Extract(sourcing.Debs, store, q.Threads, warn: display.Log));
-        var wire = sourcing.Wire.Concat(sourcing.Debs.Where(d => !extracted.Contains(d.Key)).Select(d => new Content.Images.ChunkSpan(d.Key, d.Value.Length))).ToList();
+        long extractedBytes = 0, wireRaw = 0;
+        var wire = new List<Content.Images.ChunkSpan>();
+        FetchResult? fetched = null;
+        AssembledContentProvider? provider = null;
+        using var reader = new LocalChunkReader();
+        ComparisonReport? report = null;
+        RebuildResult? result = null;
+        FunctionalRebuild? functional = null;
+        for (int attempt = 1; result is null; attempt++)
+        {
+            if (attempt > 1)
+            {
+                sourcing = phases.Run("plan", 0, null, () => ChunkSourcing.Plan(Needed(), index, store));
+            }
 
-        long wireRaw = wire.Sum(c => (long)c.Length);
-        storedBefore = store.Bytes;
-        var fetched = phases.Run("transfer", wireRaw, () => store.Bytes - storedBefore,
-            () => client.FetchChunksAsync(manifest, wire, store).GetAwaiter().GetResult());
+            long storedBefore = store.Bytes;
+            var round = sourcing;
+            var (extracted, extractedNow) = phases.Run("extract_packages", round.DebBytes, () => store.Bytes - storedBefore,
+                () => DebChunkExtractor.Extract(round.Debs, store, q.Threads, warn: display.Log));
+            extractedBytes += extractedNow;
+            var roundWire = round.Wire.Concat(round.Debs.Where(d => !extracted.Contains(d.Key)).Select(d => new Content.Images.ChunkSpan(d.Key, d.Value.Length))).ToList();
+            wire.AddRange(roundWire);
+            long roundRaw = roundWire.Sum(c => (long)c.Length);
+            wireRaw += roundRaw;
+            storedBefore = store.Bytes;
+            var got = phases.Run("transfer", roundRaw, () => store.Bytes - storedBefore,
+                () => client.FetchChunksAsync(manifest, roundWire, store).GetAwaiter().GetResult());
+            fetched = fetched is null ? got : got with { Fetched = fetched.Fetched + got.Fetched, Corrupt = fetched.Corrupt + got.Corrupt, FailedRequests = fetched.FailedRequests + got.FailedRequests };
+
+            provider = new AssembledContentProvider(store, round.Local, reader, chunk =>
+            {
+                client.FetchChunksAsync(manifest, [chunk], store).GetAwaiter().GetResult();
+                return store.TryRead(chunk.Id, out var bytes) ? bytes : null;
+            });
+            functional = newerPlan is null || newerPlan.Upgrades.Count == 0 ? null : new FunctionalRebuild
+            {
+                Upgrades = newerPlan.Upgrades,
+                SkippedGuestPaths = newerPlan.Skipped,
+                KeepSourceGuestPaths = DescribedPackages.FromJson(description, "description").ModifiedFiles.Select(m => m.Path).ToHashSet(StringComparer.Ordinal),
+                MountPoints = newerPlan.MountPoints,
+                Log = display.Log,
+            };
+            var p = provider;
+            var f = functional;
+            try
+            {
+                result = phases.Run("rebuild", bytes, () => p.BytesFromStore + p.BytesFromLocalImages + p.BytesRefetched, () =>
+                {
+                    try
+                    {
+                        return DiskRebuilder.Rebuild(layout, p, output, partial =>
+                        {
+                            report = LayoutVerification.Compare(layout, partial, q.Threads, cap: 20,
+                                f?.Result is { } r ? FunctionalScope.From(r, newerPlan!.MountPoints) : null);
+                            return report.Accepted;
+                        }, functional: f);
+                    }
+                    catch (InvalidDataException) when (report is { Accepted: false } differs)
+                    {
+                        LogDifferences(display, differs);
+                        throw;
+                    }
+                });
+            }
+            catch (PackageInstallException e) when (newerPlan is not null && attempt < 4)
+            {
+                // The packages dpkg refused are sent exactly; the rest stay newer. Chunks already
+                // fetched stay in the store, so the next round fetches only the refused packages' files.
+                FallBack(newerPlan, e.Failed, DescribedPackages.FromJson(description, "description"), client, manifest, layout, store, display);
+            }
+        }
+
         if (q.SaveMissing is not null)
         {
             SaveMissing(q.SaveMissing, wire, store);
         }
 
-        using var reader = new LocalChunkReader();
-        var provider = new AssembledContentProvider(store, sourcing.Local, reader, chunk =>
-        {
-            client.FetchChunksAsync(manifest, [chunk], store).GetAwaiter().GetResult();
-            return store.TryRead(chunk.Id, out var bytes) ? bytes : null;
-        });
-        ComparisonReport? report = null;
-        var result = phases.Run("rebuild", bytes, () => provider.BytesFromStore + provider.BytesFromLocalImages + provider.BytesRefetched, () =>
-        {
-            try
-            {
-                return DiskRebuilder.Rebuild(layout, provider, output, partial =>
-                {
-                    report = LayoutVerification.Compare(layout, partial, q.Threads, cap: 20);
-                    return report.Exact;
-                });
-            }
-            catch (InvalidDataException) when (report is { Exact: false } differs)
-            {
-                LogDifferences(display, differs);
-                throw;
-            }
-        });
-
         double verifySeconds = result.Phases.Where(p => p.Phase == "verify").Sum(p => p.Seconds);
         phases.Seconds["rebuild"] = Math.Round(phases.Seconds["rebuild"] - verifySeconds, 3);
         phases.Seconds["verify"] = Math.Round(verifySeconds, 3);
-        display.Log($"rebuilt and verified {output}");
+        display.Log($"rebuilt and verified {output}" + (report is { Functional: true } ? ": " + VerifyCommand.Verdict(report) : ""));
 
         var domainXml = phases.Run("deploy", 0, null, () => Deploy(q, hardware, output));
         phases.Finish();
@@ -176,15 +233,18 @@ public static partial class PullCommand
             ["duplicate_bytes"] = sourcing.DuplicateBytes,
             ["local_bytes"] = localByKind,
             ["packages_extracted_bytes"] = extractedBytes,
+            ["functional"] = report?.Functional ?? false,
+            ["newer_packages"] = newerPlan is null ? null : NewerJson(newerPlan),
+            ["explained_difference_count"] = report?.ExplainedDifferenceCount ?? 0,
             ["wire_chunks"] = wire.Count,
             ["wire_raw_bytes"] = wireRaw,
-            ["fetched_chunks"] = fetched.Fetched,
+            ["fetched_chunks"] = fetched!.Fetched,
             ["corrupt_chunks_refetched"] = fetched.Corrupt,
             ["failed_requests"] = fetched.FailedRequests,
-            ["local_bytes_refetched"] = provider.BytesRefetched,
+            ["local_bytes_refetched"] = provider!.BytesRefetched,
             ["rebuild_phases"] = result.Phases.ToDictionary(p => p.Phase, p => p.Seconds),
         }, string.Create(CultureInfo.InvariantCulture,
-            $"{output}: verified exact; {Size.Format(client.WireBytesReceived)} over the wire, {Size.Format(localByKind.Values.Sum())} found locally, {phases.Seconds["total"]:F1} s"), domainXml);
+            $"{output}: verified {(report is { Functional: true } ? $"functional copy ({newerPlan!.Upgrades.Count} packages newer)" : "exact")}; {Size.Format(client.WireBytesReceived)} over the wire, {Size.Format(localByKind.Values.Sum())} found locally, {phases.Seconds["total"]:F1} s"), domainXml);
 
         return ExitCodes.Success;
     }

@@ -8,7 +8,7 @@ cd "$root"
 
 tools/install-deps.sh
 # Build the fixtures up front so their (one-off) build time is visible apart from the tests.
-for kind in demo fuzz ext disks guests debian webserver; do
+for kind in demo fuzz ext disks guests debian webserver outdated; do
   [ -f "tools/fixtures/$kind.sh" ] && tools/fixtures/ensure.sh "$kind" >/dev/null
 done
 

@@ -9,6 +9,7 @@ managed reader with the kernel field for field. Paths are printed relative to MO
 its root.
 """
 import base64
+import concurrent.futures
 import hashlib
 import json
 import os
@@ -45,24 +46,41 @@ def entry(full, rel, st, do_hash):
         value = os.getxattr(full, name, follow_symlinks=False)
         xattrs[name] = base64.b64encode(value).decode("ascii")
     out["xattrs"] = xattrs
-    if kind == "file" and do_hash:
-        h = hashlib.sha256()
-        with open(full, "rb") as f:
-            while True:
-                block = f.read(1 << 20)
-                if not block:
-                    break
-                h.update(block)
-        out["sha256"] = h.hexdigest()
     return out
 
 
+def sha256(full):
+    h = hashlib.sha256()
+    with open(full, "rb") as f:
+        while True:
+            block = f.read(1 << 20)
+            if not block:
+                break
+            h.update(block)
+    return h.hexdigest()
+
+
+def finish(out, full, do_hash):
+    if out["type"] == "file" and do_hash:
+        out["sha256"] = sha256(full)
+    return json.dumps(out, separators=(",", ":"))
+
+
 def walk(root, do_hash):
+    # Files are hashed by a pool of threads, printed in walk order: a loop device under load
+    # answers each small file's reads with milliseconds of latency, which 16 requests in flight
+    # overlap (ext4-1k.img: 24.7 s with one thread).
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        for line in pool.map(lambda job: finish(*job), entries(root, do_hash), chunksize=1):
+            print(line)
+
+
+def entries(root, do_hash):
     stack = [(root, "/")]
     while stack:
         full, rel = stack.pop()
         st = os.lstat(full)
-        print(json.dumps(entry(full, rel, st, do_hash), separators=(",", ":")))
+        yield entry(full, rel, st, do_hash), full, do_hash
         if stat.S_ISDIR(st.st_mode):
             names = sorted(os.listdir(os.fsencode(full)))
             # Reverse so that popping from the stack visits them in byte order.

@@ -44,9 +44,6 @@ public sealed class OutdatedGuestFunctionalTests : IDisposable
             var r = Cli.Ok("pull", $"{serve.Address}/outdated", "--token-file", token, "--fingerprint", serve.Fingerprint,
                 "--output", output, "--data-dir", data, "--json", "--method", "teleport", "--allow-newer");
             pull = JsonDocument.Parse(r.Text).RootElement.Clone();
-            // The plan spoke before any content was fetched.
-            var log = r.StdErr;
-            Assert.True(log.IndexOf("sent exactly: vmt-thirdparty", StringComparison.Ordinal) < log.IndexOf("to fetch", StringComparison.Ordinal), log);
         }
 
         Assert.False(pull.GetProperty("exact").GetBoolean());

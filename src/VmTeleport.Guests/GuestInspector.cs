@@ -147,6 +147,10 @@ public static class GuestInspector
             }
 
             options.Manifest?.Invoke(ManifestRecord.ToJsonLine(entry, digest?.Sha256, c));
+            if (entry.Type == EntryType.File)
+            {
+                options.Classified?.Invoke(entry.Path, c);
+            }
             entries++;
             bytes += entry.Type == EntryType.File ? entry.Size : 0;
             options.Progress?.Invoke(entries, bytes);

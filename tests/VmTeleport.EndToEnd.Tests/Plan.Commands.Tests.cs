@@ -80,6 +80,10 @@ public sealed class PlanCommandsTests : IDisposable
         var p = doc.RootElement;
         Assert.Empty(p.GetProperty("local_bytes").EnumerateObject());
         Assert.Equal(p.GetProperty("bytes").GetInt64(), p.GetProperty("wire_raw_bytes").GetInt64() + p.GetProperty("duplicate_bytes").GetInt64());
+        // Without --allow-newer the byte plan has no newer part; the package table is there (all wire).
+        Assert.False(p.TryGetProperty("newer_package_bytes", out _));
+        Assert.Equal("none", p.GetProperty("package_summary").GetProperty("allow_newer").GetString());
+        Assert.All(p.GetProperty("packages").EnumerateArray(), x => Assert.Equal("wire", x.GetProperty("action").GetString()));
         Assert.Equal(10_000_000d, p.GetProperty("cost").GetProperty("bandwidth_bytes_per_second").GetDouble());
         Assert.False(string.IsNullOrEmpty(p.GetProperty("reason").GetString()));
 

@@ -1,15 +1,17 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using VmTeleport.Content.Index;
 using VmTeleport.Content.Planning;
 
 namespace VmTeleport.Cli.Commands;
 
 /// <summary>
-/// `vmteleport plan SOURCE [--bandwidth RATE] [--json]`: where every byte of the source would come
-/// from given what the destination's index holds, what crosses the wire, and whether teleporting
-/// beats a plain compressed copy at that rate (docs/planning.md).
+/// `vmteleport plan SOURCE [--bandwidth RATE] [--allow-newer [release|security]] [--json]`: which
+/// version of each package the destination will have and from where, where every byte of the
+/// source would come from given what the destination's index holds, what crosses the wire, and
+/// whether teleporting beats a plain compressed copy at that rate (docs/planning.md).
 /// </summary>
 public static class PlanCommand
 {
@@ -37,34 +39,52 @@ public static class PlanCommand
         {
             Description = "Do not fetch the archives of the source's packages from indexed APT repositories (by default they are fetched, checked and indexed first).",
         };
-        var command = new Command("plan", "Plan a teleport: for every file and region of the source, its cheapest local source or the wire, and teleport-or-copy at the link's rate.")
+        var allowNewer = AllowNewerOption();
+        var command = new Command("plan", "Plan a teleport: for every package of the source, its version and origin; for every file and region, its cheapest local source or the wire; and teleport-or-copy at the link's rate.")
         {
-            image, json, bandwidth, dataDir, threads, noFetch,
+            image, json, bandwidth, dataDir, threads, noFetch, allowNewer,
         };
         command.SetAction(r => CommandRunner.Run(() =>
         {
             double rate = Bandwidth.Parse(r.GetValue(bandwidth)!);
             var dir = DataDirectory.Resolve(r.GetValue(dataDir));
-            var (source, readRate) = ReadSource(r.GetValue(image)!, r.GetValue(threads));
+            var policy = r.GetValue(allowNewer) ?? NewerPolicy.None;
+            var spec = r.GetValue(image)!;
+            var (source, readRate) = ReadSource(spec, r.GetValue(threads));
             var write = LocalThroughput.Write(dir);
             using var index = ContentIndex.Open(dir);
+            var aptUris = PackagePlan.AptUris(spec);
+            IReadOnlyList<PackageChoice> PlanPackages() => PackageSourcing.Plan(index, source.Packages, source.Os?.Codename, policy, aptUris);
+            var choices = PlanPackages();
             ArchiveFetch? fetched = null;
             if (!r.GetValue(noFetch))
             {
-                fetched = ProgressReporter.Run("fetching package archives", _ => ArchiveFetch.ForSource(index, source.Packages));
+                fetched = ProgressReporter.Run("fetching package archives", _ => ArchiveFetch.ForSource(index, source.Packages, choices));
                 foreach (var failure in fetched.Failed)
                 {
                     Console.Error.WriteLine($"vmteleport: could not fetch {failure}");
                 }
+
+                if (fetched.Fetched > 0)
+                {
+                    choices = PlanPackages(); // a fetched archive is a local .deb now
+                }
             }
 
-            var plan = ProgressReporter.Run("planning", _ => TransferPlanner.Build(source, index, rate, readRate, write.WriteBytesPerSecond)) with { ArchivesFetched = fetched };
+            var newerPaths = policy == NewerPolicy.None ? null : PackagePlan.NewerPaths(spec, r.GetValue(threads), source.Packages, choices);
+            var plan = ProgressReporter.Run("planning", _ => TransferPlanner.Build(source, index, rate, readRate, write.WriteBytesPerSecond, newerPaths)) with { ArchivesFetched = fetched };
             if (r.GetValue(json))
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(plan, Json));
+                var doc = JsonSerializer.SerializeToNode(plan, Json)!.AsObject();
+                var (exact, newer, wire) = PackagePlan.Summary(choices);
+                doc["packages"] = PackagePlan.Json(choices);
+                doc["package_summary"] = new JsonObject { ["exact"] = exact, ["newer"] = newer, ["wire"] = wire, ["allow_newer"] = policy.ToString().ToLowerInvariant() };
+                Console.Out.WriteLine(doc.ToJsonString(Json));
             }
             else
             {
+                PackagePlan.Print(choices, Console.Out);
+                Console.Out.WriteLine($"packages:     {PackagePlan.SummaryLine(choices)}");
                 Print(plan);
             }
 
@@ -72,6 +92,35 @@ public static class PlanCommand
         }));
         return command;
     }
+
+    /// <summary>
+    /// --allow-newer [release|security]: alone it means release. The parser takes the next word as
+    /// its value, so another word there ("plan --allow-newer IMAGE") is refused with the fix.
+    /// </summary>
+    internal static Option<NewerPolicy?> AllowNewerOption() => new("--allow-newer")
+    {
+        Description = "Let the destination install newer versions of the source's packages from its archives of the same release: release (any suite but -backports and -proposed-updates; the default) or security (-security and -updates only).",
+        HelpName = "release|security",
+        Arity = ArgumentArity.ZeroOrOne,
+        CustomParser = result =>
+        {
+            if (result.Tokens.Count == 0)
+            {
+                return NewerPolicy.Release;
+            }
+
+            switch (result.Tokens[0].Value)
+            {
+                case "release":
+                    return NewerPolicy.Release;
+                case "security":
+                    return NewerPolicy.Security;
+                default:
+                    result.AddError($"--allow-newer takes release or security, not \"{result.Tokens[0].Value}\" (write IMAGE before --allow-newer, or --allow-newer release IMAGE)");
+                    return null;
+            }
+        },
+    };
 
     internal static Option<int> ThreadsOption() => new("--threads")
     {
@@ -104,6 +153,11 @@ public static class PlanCommand
         }
 
         Console.Out.WriteLine($"duplicates:   {S(p.DuplicateBytes)}");
+        if (p.NewerPackageBytes is { } newer)
+        {
+            Console.Out.WriteLine($"newer:        {S(newer)} ({p.NewerPackageFiles:N0} files of newer packages, from their archives)");
+        }
+
         if (p.ArchivesFetched is { Fetched: > 0 } f)
         {
             Console.Out.WriteLine($"fetched:      {f.Fetched:N0} package archives ({S(f.Bytes)}) from APT repositories");

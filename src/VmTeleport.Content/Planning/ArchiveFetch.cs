@@ -9,11 +9,17 @@ namespace VmTeleport.Content.Planning;
 /// archive is fetched from the repository (checked against the Packages index's size and SHA-256)
 /// and indexed, so that the plan can take the package's files from it. This is the mirror's
 /// bandwidth, not the source link's: the report's "install from the distribution's repositories".
+/// With --allow-newer, the archives of the packages the package plan chose newer from a repository too.
 /// </summary>
 public sealed record ArchiveFetch(int Fetched, long Bytes, IReadOnlyList<string> Failed)
 {
-    public static ArchiveFetch ForSource(ContentIndex index, IReadOnlyList<DpkgPackage> packages, CancellationToken cancel = default)
+    public static ArchiveFetch ForSource(ContentIndex index, IReadOnlyList<DpkgPackage> packages, CancellationToken cancel = default) =>
+        ForSource(index, packages, [], cancel);
+
+    /// <summary>As <see cref="ForSource(ContentIndex, IReadOnlyList{DpkgPackage}, CancellationToken)"/>, then the repository archives of the <see cref="PackageAction.Newer"/> choices.</summary>
+    public static ArchiveFetch ForSource(ContentIndex index, IReadOnlyList<DpkgPackage> packages, IEnumerable<PackageChoice> choices, CancellationToken cancel = default)
     {
+        ArgumentNullException.ThrowIfNull(choices);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(packages);
         var sources = index.Sources();
@@ -31,17 +37,30 @@ public sealed record ArchiveFetch(int Fetched, long Bytes, IReadOnlyList<string>
             }
         }
 
-        int fetched = 0;
-        long bytes = 0;
-        var failed = new List<string>();
+        var wanted = new List<(string Key, IndexedPackage Archive)>();
         foreach (var p in packages)
         {
             var key = Key(p.Name, p.Version, p.Architecture);
-            if (local.Contains(key) || !offered.TryGetValue(key, out var archive))
+            if (!local.Contains(key) && offered.TryGetValue(key, out var archive))
             {
-                continue;
+                wanted.Add((key, archive));
             }
+        }
 
+        foreach (var c in choices.Where(c => c.Action == PackageAction.Newer && c.FromKind == SourceKind.AptRepository && c.Package?.ArchiveLocation is not null))
+        {
+            var key = Key(c.Name, c.Version, c.Architecture);
+            if (!local.Contains(key) && wanted.All(w => w.Key != key))
+            {
+                wanted.Add((key, c.Package!));
+            }
+        }
+
+        int fetched = 0;
+        long bytes = 0;
+        var failed = new List<string>();
+        foreach (var (key, archive) in wanted)
+        {
             var result = index.FetchArchive(archive, cancel);
             if (result.Outcome == AddOutcome.Failed)
             {

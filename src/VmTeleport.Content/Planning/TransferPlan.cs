@@ -1,10 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace VmTeleport.Content.Planning;
 
 /// <summary>
 /// Where every byte of the source would come from (docs/plan-format.md): whole files found
 /// locally, chunks found locally, chunks the source already sent once (duplicates), and chunks
 /// that must cross the wire, with the wire bytes as the transfer would send them (zstd batches).
-/// Invariant: the four parts add up to <see cref="Bytes"/>.
+/// Invariant: the four parts, and with --allow-newer the newer packages' files, add up to <see cref="Bytes"/>.
 /// </summary>
 public sealed record TransferPlan
 {
@@ -52,6 +54,18 @@ public sealed record TransferPlan
 
     /// <summary>What crosses the wire: those chunks compressed as the transfer sends them.</summary>
     public required long WireBytes { get; init; }
+
+    /// <summary>
+    /// With --allow-newer: bytes of the source's files that come from a newer version's archive
+    /// instead (unmodified files of packages chosen newer, conffiles excepted); neither local nor
+    /// wire. Null, and left out of the document, without --allow-newer.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? NewerPackageBytes { get; init; }
+
+    /// <summary>The files of <see cref="NewerPackageBytes"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? NewerPackageFiles { get; init; }
 
     /// <summary>Archives fetched from indexed APT repositories for this plan (null when not asked to).</summary>
     public ArchiveFetch? ArchivesFetched { get; init; }

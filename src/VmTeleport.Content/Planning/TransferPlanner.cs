@@ -12,10 +12,14 @@ namespace VmTeleport.Content.Planning;
 /// chunk the source repeats is fetched or found once. Then the cost model: wire time at the
 /// bandwidth plus rebuild time (local reads at the rate this walk read the source, writes at the
 /// rate measured on this machine) against a plain compressed copy of the image.
+/// With --allow-newer, the files of packages the destination installs in a newer version
+/// (<paramref name="newerPackagePaths"/>: unmodified, not conffiles) come from that version's
+/// archive: they are neither local nor wire, only counted as <see cref="TransferPlan.NewerPackageBytes"/>.
 /// </summary>
 public static class TransferPlanner
 {
-    public static TransferPlan Build(SourceContent source, ContentIndex index, double bandwidthBytesPerSecond, double sourceReadBytesPerSecond, double writeBytesPerSecond)
+    public static TransferPlan Build(SourceContent source, ContentIndex index, double bandwidthBytesPerSecond, double sourceReadBytesPerSecond, double writeBytesPerSecond,
+        IReadOnlySet<string>? newerPackagePaths = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
@@ -23,13 +27,20 @@ public static class TransferPlanner
         var localFiles = new Dictionary<string, long>(StringComparer.Ordinal);
         var known = new HashSet<ChunkId>();   // found locally or already planned for the wire
         var wire = new HashSet<ChunkId>();
-        long bytes = 0, duplicate = 0, wireRaw = 0, files = 0, regions = 0, regionBytes = 0, regionWire = 0;
+        long bytes = 0, duplicate = 0, wireRaw = 0, files = 0, regions = 0, regionBytes = 0, regionWire = 0, newerBytes = 0, newerFiles = 0;
         foreach (var item in source.Items)
         {
             bytes += item.Size;
             if (item.Kind == ContentItemKind.File)
             {
                 files++;
+                if (newerPackagePaths is not null && item.GuestPath is { } guestPath && newerPackagePaths.Contains(guestPath))
+                {
+                    newerBytes += item.Size;
+                    newerFiles++;
+                    continue;
+                }
+
                 if (item.Sha256 is { } sha && index.FindFilesBySha256(sha, 1) is [var whole, ..])
                 {
                     var kind = SourceKinds.Name(whole.Kind);
@@ -108,6 +119,8 @@ public static class TransferPlanner
             Cost = cost,
             Decision = teleport ? "teleport" : "copy",
             Reason = reason,
+            NewerPackageBytes = newerPackagePaths is null ? null : newerBytes,
+            NewerPackageFiles = newerPackagePaths is null ? null : newerFiles,
         };
     }
 

@@ -208,6 +208,8 @@ public static partial class PullCommand
             }
             catch (PackageInstallException e) when (newerPlan is not null && attempt < 4)
             {
+                File.WriteAllText($"{output}.dpkg-{attempt}.log", e.Log);
+                display.Log($"dpkg's output: {output}.dpkg-{attempt}.log");
                 // The packages dpkg refused are sent exactly; the rest stay newer. Chunks already
                 // fetched stay in the store, so the next round fetches only the refused packages' files.
                 FallBack(newerPlan, e.Failed, DescribedPackages.FromJson(description, "description"), client, manifest, layout, store, display);
@@ -222,6 +224,11 @@ public static partial class PullCommand
         double verifySeconds = result.Phases.Where(p => p.Phase == "verify").Sum(p => p.Seconds);
         phases.Seconds["rebuild"] = Math.Round(phases.Seconds["rebuild"] - verifySeconds, 3);
         phases.Seconds["verify"] = Math.Round(verifySeconds, 3);
+        if (functional?.Result is { } installed)
+        {
+            File.WriteAllText($"{output}.dpkg.log", installed.DpkgOutput);
+        }
+
         display.Log($"rebuilt and verified {output}" + (report is { Functional: true } ? ": " + VerifyCommand.Verdict(report) : ""));
 
         var domainXml = phases.Run("deploy", 0, null, () => Deploy(q, hardware, output));

@@ -70,6 +70,8 @@ public static class ChrootInstaller
             }
         }
 
+        int placed = ArchivePreplacement.Place(volumes.Select(v => (v.Number, v.MountPoint, v.Lower)).ToList(), functional.Upgrades, resolver);
+        log($"placed {placed} path(s) of the newer archives that the staged guest lacked, so that its dpkg and scripts can run");
         var root = Path.Combine(work, "chroot");
         Directory.CreateDirectory(root);
         var mounts = new List<string>();
@@ -108,17 +110,26 @@ public static class ChrootInstaller
             string[] dpkg = ["dpkg", "--force-confold", "--force-confdef", "--force-unsafe-io"];
             int exit;
             (exit, output) = Chroot(root, functional.Timeout, [.. dpkg, "--install", .. inChroot]);
-            log(string.Create(CultureInfo.InvariantCulture, $"dpkg exited {exit} after {clock.Elapsed.TotalSeconds:F1} s"));
+            log(string.Create(CultureInfo.InvariantCulture, $"dpkg exited {exit} after {clock.Elapsed.TotalSeconds:F1} s")
+                + (exit == 0 ? "" : ": " + string.Join(" | ", output.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(4))));
             states = Query(root);
-            var again = functional.Upgrades.Select((u, i) => (u, i)).Where(x => !Installed(states, x.u)).Select(x => inChroot[x.i]).ToList();
-            if (exit != 0 && again.Count > 0)
+            // One dpkg -i cannot order everything apt would: a package whose Pre-Depends the same
+            // run satisfies later (libpam-modules), a Breaks on the old version of another
+            // (mariadb-client breaks mariadb-client-core << new). Passes over what is left, while
+            // each installs something, are what apt's ordering would have done in one.
+            var left = functional.Upgrades.Select((u, i) => (u, i)).Where(x => !Installed(states, x.u)).Select(x => inChroot[x.i]).ToList();
+            for (int pass = 2; exit != 0 && left.Count > 0 && pass <= 8; pass++)
             {
-                // One invocation can refuse a package whose Pre-Depends it satisfies only later in
-                // the same run (libpam-modules on libpam0g); a second pass over those is what apt would do.
-                log($"dpkg -i again of {again.Count} package(s) it did not finish");
-                var (_, second) = Chroot(root, functional.Timeout, [.. dpkg, "--install", .. again]);
-                output += second;
+                log($"dpkg -i pass {pass} of {left.Count} package(s) not installed yet");
+                int before = left.Count;
+                (exit, var more) = Chroot(root, functional.Timeout, [.. dpkg, "--install", .. left]);
+                output += more;
                 states = Query(root);
+                left = functional.Upgrades.Select((u, i) => (u, i)).Where(x => !Installed(states, x.u)).Select(x => inChroot[x.i]).ToList();
+                if (left.Count == before)
+                {
+                    break;
+                }
             }
         }
         finally
@@ -209,7 +220,7 @@ public static class ChrootInstaller
             ExternalTool.Run("rm", ["-rf", "--one-file-system", "--", v.Upper, Path.Combine(work, $"overlay-work-{v.Number}")]);
         }
 
-        return new FunctionalResult(functional.Upgrades, changed, scope, discarded.Count, discarded.Take(50).ToList(), Math.Round(seconds, 3));
+        return new FunctionalResult(functional.Upgrades, changed, scope, discarded.Count, discarded.Take(50).ToList(), Math.Round(seconds, 3), output);
     }
 
     /// <summary>

@@ -12,4 +12,5 @@ public sealed record FunctionalResult(
     IReadOnlySet<string> ScopeGuestPaths,
     int DiscardedSideEffects,
     IReadOnlyList<string> DiscardedSample,
-    double DpkgSeconds);
+    double DpkgSeconds,
+    string DpkgOutput);

@@ -41,7 +41,7 @@ public sealed class DebianGuestPullTests : IDisposable
         }
 
         // Image against image, independently of pull's own verification. (Booting a pulled guest
-        // is WebserverGuestPullTests' part.)
+        // is OutdatedGuestFunctionalTests' part.)
         Assert.Contains("\"exact\":true", Cli.Ok("verify", image, output, "--json").Text, StringComparison.Ordinal);
         Assert.Equal(before, ImageFingerprint.Of(image));
     }

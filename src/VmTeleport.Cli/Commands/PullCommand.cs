@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using VmTeleport.Content.Index;
+using VmTeleport.Content.Planning;
 using VmTeleport.Guests;
 using VmTeleport.Guests.Hardware;
 using VmTeleport.Rebuild;
@@ -51,22 +52,24 @@ public static partial class PullCommand
             HelpName = "release|security",
             Arity = ArgumentArity.ZeroOrOne,
         };
+        var noFetch = new Option<bool>("--no-fetch") { Description = "Do not fetch the archives of the source's packages from indexed APT repositories (by default they are fetched, checked and indexed before planning)." };
         var saveMissing = new Option<string?>("--save-missing") { Description = "Measurement aid: write the raw bytes of the chunks the plan sent over the wire, concatenated in plan order (teleport only).", HelpName = "FILE" };
         var command = new Command("pull", "Teleport a VM from a source agent: fetch only what no local image or package holds (or copy its image when that is faster), rebuild, verify, deploy.")
         {
-            url, tokenFile, fingerprint, output, dataDir, define, connect, domainType, json, parallel, threads, method, bandwidth, saveMissing, allowNewer,
+            url, tokenFile, fingerprint, output, dataDir, define, connect, domainType, json, parallel, threads, method, bandwidth, saveMissing, allowNewer, noFetch,
         };
         command.SetAction(r => CommandRunner.Run(() => Run(new Request(
             r.GetValue(url)!, r.GetValue(tokenFile)!, r.GetValue(fingerprint)!, r.GetValue(output)!, r.GetValue(dataDir),
             r.GetValue(define), r.GetValue(connect), r.GetValue(domainType), r.GetValue(json), r.GetValue(parallel), r.GetValue(threads),
             r.GetValue(method)!, r.GetValue(bandwidth), r.GetValue(saveMissing),
-            r.GetResult(allowNewer) is { } newer ? (newer.Tokens.Count == 0 ? "release" : newer.Tokens[0].Value) : null))));
+            r.GetResult(allowNewer) is { } newer ? (newer.Tokens.Count == 0 ? "release" : newer.Tokens[0].Value) : null,
+            r.GetValue(noFetch)))));
         return command;
     }
 
     private sealed record Request(string Url, string TokenFile, string Fingerprint, string Output, string? DataDir,
         bool Define, string? Connect, string? DomainType, bool Json, int Parallel, int Threads,
-        string Method, string? Bandwidth, string? SaveMissing, string? AllowNewer);
+        string Method, string? Bandwidth, string? SaveMissing, string? AllowNewer, bool NoFetch);
 
     private static int Run(Request q)
     {
@@ -122,7 +125,18 @@ public static partial class PullCommand
             : phases.Run("plan_packages", 0, null, () => PlanNewer(q, client, manifest, layout, description, index, store, display));
         IReadOnlyList<Content.Images.ContentItem> Needed() => newerPlan is null ? manifest.Items
             : manifest.Items.Where(i => i.GuestPath is null || !newerPlan.Skipped.Contains(i.GuestPath)).ToList();
+        // The source's packages (and the newer ones chosen) that an indexed repository serves
+        // and no local .deb holds: fetched from the mirror first, so their files come from there.
+        var archives = q.NoFetch ? null : phases.Run("fetch_archives", 0, null, () => ArchiveFetch.ForSource(index,
+            DescribedPackages.FromJson(description, $"description of {vm}").Packages, newerPlan?.Choices ?? []));
+        if (archives is { Fetched: > 0 } || archives is { Failed.Count: > 0 })
+        {
+            display.Log($"fetched {archives.Fetched} package archive(s) ({Size.Format(archives.Bytes)}) from indexed repositories"
+                + (archives.Failed.Count > 0 ? $"; {archives.Failed.Count} failed: {string.Join("; ", archives.Failed.Take(5))}" : ""));
+        }
+
         var sourcing = phases.Run("plan", 0, null, () => ChunkSourcing.Plan(Needed(), index, store));
+        var initial = sourcing;
         display.Log(string.Create(CultureInfo.InvariantCulture,
             $"{vm}: {Size.Format(sourcing.StoredBytes)} already stored, {Size.Format(sourcing.LocalBytes)} in local images, {Size.Format(sourcing.DebBytes)} in local packages, {Size.Format(sourcing.WireBytes)} to fetch"));
 
@@ -233,13 +247,15 @@ public static partial class PullCommand
 
         var domainXml = phases.Run("deploy", 0, null, () => Deploy(q, hardware, output));
         phases.Finish();
-        var localByKind = sourcing.LocalBytesByKind().ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
-        localByKind["chunk_store"] = sourcing.StoredBytes;
+        // Where the bytes came from as the first round planned it (a fallback round finds them in the store).
+        var localByKind = initial.LocalBytesByKind().ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
+        localByKind["chunk_store"] = initial.StoredBytes;
         PrintFinished(q, client, phases, vm, output, "teleport", report?.Exact, decision, bytes, new Dictionary<string, object?>
         {
-            ["duplicate_bytes"] = sourcing.DuplicateBytes,
+            ["duplicate_bytes"] = initial.DuplicateBytes,
             ["local_bytes"] = localByKind,
             ["packages_extracted_bytes"] = extractedBytes,
+            ["archives_fetched"] = archives is null ? null : new Dictionary<string, object?> { ["fetched"] = archives.Fetched, ["bytes"] = archives.Bytes, ["failed"] = archives.Failed },
             ["functional"] = report?.Functional ?? false,
             ["newer_packages"] = newerPlan is null ? null : NewerJson(newerPlan),
             ["explained_difference_count"] = report?.ExplainedDifferenceCount ?? 0,

@@ -83,6 +83,35 @@ public sealed class FunctionalRebuildTests : IDisposable
         Assert.DoesNotContain(File.ReadAllLines("/proc/mounts"), l => l.Contains("vmteleport-rebuild", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_guest_symlink_where_the_chroot_mounts_is_refused_and_nothing_is_mounted_on_the_host()
+    {
+        // A hostile guest: /proc -> an absolute path on the host. mount(8) would follow it.
+        var victim = Directory.CreateTempSubdirectory("vmt-victim-").FullName;
+        var work = Path.Combine(_dir, "work");
+        var staging = Path.Combine(work, "staging-1");
+        foreach (var d in new[] { "var/lib/dpkg/info", "usr/sbin", "dev", "run", "tmp" })
+        {
+            Directory.CreateDirectory(Path.Combine(staging, d));
+        }
+
+        File.CreateSymbolicLink(Path.Combine(staging, "proc"), victim);
+        var deb = Directory.GetFiles(Fixtures.Path("debian", "debs"), "sensible-utils_*.deb").Single();
+        var functional = new FunctionalRebuild
+        {
+            Upgrades = [new PackageUpgrade("sensible-utils", "all", "sensible-utils", "0", "1", deb)],
+            SkippedGuestPaths = new HashSet<string>(),
+            MountPoints = new Dictionary<int, string> { [1] = "/" },
+        };
+
+        var e = Assert.Throws<InvalidDataException>(() => ChrootInstaller.Install(work, new Dictionary<int, string> { [1] = staging }, functional));
+
+        Assert.Contains("proc", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(File.ReadAllLines("/proc/mounts"), l => l.Contains(victim, StringComparison.Ordinal) || l.Contains(work, StringComparison.Ordinal));
+        Assert.Empty(Directory.GetFileSystemEntries(victim));
+        Directory.Delete(victim);
+    }
+
     private static (FunctionalRebuild Functional, ComparisonReport Report) Rebuild(string image, string output, IReadOnlyList<PackageUpgrade> upgrades, Action<string> log)
     {
         using var disk = DiskImage.Open(image);

@@ -168,16 +168,6 @@ public static partial class PullCommand
         ["wire"] = plan.Choices.Count(c => c.Action == PackageAction.Wire),
         ["newer_package_bytes"] = plan.SkippedBytes,
         ["fallbacks"] = plan.Fallbacks,
-        ["packages"] = plan.Choices.Select(c => new Dictionary<string, object?>
-        {
-            ["name"] = c.Name,
-            ["architecture"] = c.Architecture,
-            ["source_version"] = c.SourceVersion,
-            ["action"] = c.ActionName,
-            ["version"] = c.Version,
-            ["from"] = c.From,
-            ["suite"] = c.Suite,
-            ["reason"] = c.Reason,
-        }).ToList(),
+        ["packages"] = PackagePlan.Json(plan.Choices),
     };
 }

@@ -238,6 +238,13 @@ public static class ChrootInstaller
             var guest = mountPoint == "/" ? "/" + rel : mountPoint + "/" + rel;
             var from = Path.Combine(upper, rel);
             var to = Path.Combine(lower, rel);
+            var parent = Path.GetDirectoryName(to)!;
+            if (parent != lower.TrimEnd('/') && allowed(guest))
+            {
+                // Never write through a symlink of the guest's (it may point anywhere on the host).
+                RequireRealDirectories(lower, parent);
+            }
+
             if (!allowed(guest))
             {
                 if (type != 'd')
@@ -251,6 +258,11 @@ public static class ChrootInstaller
             switch (type)
             {
                 case 'd':
+                    if (new FileInfo(to).LinkTarget is not null)
+                    {
+                        File.Delete(to); // dpkg replaced a symlink by a directory
+                    }
+
                     if (!Directory.Exists(to) && !File.Exists(to))
                     {
                         Directory.CreateDirectory(to);
@@ -332,6 +344,7 @@ public static class ChrootInstaller
     private static void WritePolicy(string root)
     {
         // Lands in the upper directory and is discarded with the other side effects.
+        RequireRealDirectories(root, Path.Combine(root, "usr", "sbin"));
         var policy = Path.Combine(root, "usr", "sbin", "policy-rc.d");
         if (File.Exists(policy) || Directory.Exists(policy))
         {
@@ -419,9 +432,37 @@ public static class ChrootInstaller
         }
     }
 
+    /// <summary>
+    /// Refuses a path under the chroot unless every component below <paramref name="root"/> is a
+    /// real directory: mount(8) and file APIs follow symlinks on the host, and a guest's /proc ->
+    /// /etc must not become a mount over the host's /etc.
+    /// </summary>
+    private static void RequireRealDirectories(string root, string path)
+    {
+        var current = root;
+        foreach (var part in Path.GetRelativePath(root, path).Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == "..")
+            {
+                throw new InvalidDataException($"functional copy: {path} leaves the staged guest");
+            }
+
+            current = Path.Combine(current, part);
+            var info = new DirectoryInfo(current);
+            if (info.LinkTarget is not null || !info.Exists)
+            {
+                throw new InvalidDataException($"functional copy: {current} is not a directory in the staged guest (a symlink or missing); refusing to mount or write there");
+            }
+        }
+    }
+
     private static void Mount(List<string> mounts, string at, params string[] args)
     {
-        if (!Directory.Exists(at))
+        if (at != mounts.FirstOrDefault() && mounts.Count > 0)
+        {
+            RequireRealDirectories(mounts[0], at);
+        }
+        else if (!Directory.Exists(at))
         {
             throw new InvalidDataException($"functional copy: the staged guest has no directory {at} to mount on");
         }

@@ -26,6 +26,9 @@ public static partial class PullCommand
         public required List<PackageUpgrade> Upgrades { get; set; }
         public required HashSet<string> Skipped { get; set; }
         public required Dictionary<int, string> MountPoints { get; init; }
+
+        /// <summary>The source's package-modified files: laid down exactly, whatever a newer package ships.</summary>
+        public required HashSet<string> Keep { get; init; }
         public Dictionary<string, string> Fallbacks { get; } = new(StringComparer.Ordinal);
         public long SkippedBytes { get; set; }
     }
@@ -37,10 +40,9 @@ public static partial class PullCommand
         _ => throw new UsageException($"--allow-newer takes release (the default) or security, not '{value}'"),
     };
 
-    private static NewerPlan PlanNewer(Request q, AgentClient client, RemoteManifest manifest, DiskLayout layout, string description,
+    private static NewerPlan PlanNewer(Request q, AgentClient client, RemoteManifest manifest, DiskLayout layout, DescribedPackages described,
         ContentIndex index, PackChunkStore store, PhaseDisplay display)
     {
-        var described = DescribedPackages.FromJson(description, $"description of {manifest.Vm}");
         var choices = PackageSourcing.Plan(index, described.Packages, described.Codename, ParsePolicy(q.AllowNewer!), described.AptUris).ToList();
 
         // Newer versions from a repository need their archive here before the rebuild can install them.
@@ -92,6 +94,7 @@ public static partial class PullCommand
             Upgrades = upgrades,
             Skipped = [],
             MountPoints = FunctionalRebuild.MountPointsOf(layout),
+            Keep = described.ModifiedFiles.Select(m => m.Path).ToHashSet(StringComparer.Ordinal),
         };
         plan.Skipped = SkippedFiles(plan, upgrades, described, client, manifest, layout, store);
         plan.SkippedBytes = manifest.Items.Where(i => i.GuestPath is not null && plan.Skipped.Contains(i.GuestPath)).Sum(i => i.Size);
@@ -109,7 +112,6 @@ public static partial class PullCommand
         AgentClient client, RemoteManifest manifest, DiskLayout layout, PackChunkStore store)
     {
         var resolver = GuestPathResolver.ForLayout(layout, plan.MountPoints);
-        var keep = described.ModifiedFiles.Select(m => m.Path).ToHashSet(StringComparer.Ordinal);
         var files = manifest.Items.Where(i => i.GuestPath is not null).Select(i => i.GuestPath!).ToList();
         var byInfo = described.Packages.ToDictionary(p => p.InfoName, StringComparer.Ordinal);
         var lists = upgrades.ToDictionary(u => $"/var/lib/dpkg/info/{u.InfoName}.list", u => u, StringComparer.Ordinal);
@@ -133,7 +135,7 @@ public static partial class PullCommand
             var listed = System.Text.Encoding.UTF8.GetString(text.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Where(l => l != "/.").Select(l => resolver.Canonical(l.Length > 1 ? l.TrimEnd('/') : l));
             var conffiles = byInfo[u.InfoName].Conffiles.Select(c => resolver.Canonical(c.Path));
-            skipped.UnionWith(FunctionalRebuild.SkippableFiles(listed, conffiles, files, keep));
+            skipped.UnionWith(FunctionalRebuild.SkippableFiles(listed, conffiles, files, plan.Keep));
         }
 
         return skipped;

@@ -120,15 +120,16 @@ public static partial class PullCommand
         using var storeLifetime = store;
         using var indexLifetime = index;
 
+        var described = DescribedPackages.FromJson(description, $"description of {vm}");
         // --allow-newer: every package planned (exact, newer, or sent exactly) before any content moves.
         var newerPlan = q.AllowNewer is null ? null
-            : phases.Run("plan_packages", 0, null, () => PlanNewer(q, client, manifest, layout, description, index, store, display));
+            : phases.Run("plan_packages", 0, null, () => PlanNewer(q, client, manifest, layout, described, index, store, display));
         IReadOnlyList<Content.Images.ContentItem> Needed() => newerPlan is null ? manifest.Items
             : manifest.Items.Where(i => i.GuestPath is null || !newerPlan.Skipped.Contains(i.GuestPath)).ToList();
         // The source's packages (and the newer ones chosen) that an indexed repository serves
         // and no local .deb holds: fetched from the mirror first, so their files come from there.
         var archives = q.NoFetch ? null : phases.Run("fetch_archives", 0, null, () => ArchiveFetch.ForSource(index,
-            DescribedPackages.FromJson(description, $"description of {vm}").Packages, newerPlan?.Choices ?? []));
+            described.Packages, newerPlan?.Choices ?? []));
         if (archives is { Fetched: > 0 } || archives is { Failed.Count: > 0 })
         {
             display.Log($"fetched {archives.Fetched} package archive(s) ({Size.Format(archives.Bytes)}) from indexed repositories"
@@ -194,7 +195,7 @@ public static partial class PullCommand
             {
                 Upgrades = newerPlan.Upgrades,
                 SkippedGuestPaths = newerPlan.Skipped,
-                KeepSourceGuestPaths = DescribedPackages.FromJson(description, "description").ModifiedFiles.Select(m => m.Path).ToHashSet(StringComparer.Ordinal),
+                KeepSourceGuestPaths = newerPlan.Keep,
                 MountPoints = newerPlan.MountPoints,
                 Log = display.Log,
             };
@@ -226,7 +227,7 @@ public static partial class PullCommand
                 display.Log($"dpkg's output: {output}.dpkg-{attempt}.log");
                 // The packages dpkg refused are sent exactly; the rest stay newer. Chunks already
                 // fetched stay in the store, so the next round fetches only the refused packages' files.
-                FallBack(newerPlan, e.Failed, DescribedPackages.FromJson(description, "description"), client, manifest, layout, store, display);
+                FallBack(newerPlan, e.Failed, described, client, manifest, layout, store, display);
             }
         }
 

@@ -2,6 +2,7 @@ using VmTeleport.Content.Images;
 using VmTeleport.Content.Layout;
 using VmTeleport.Disks;
 using VmTeleport.Guests;
+using VmTeleport.Guests.Dpkg;
 using VmTeleport.Guests.Volumes;
 using VmTeleport.Rebuild.Functional;
 using VmTeleport.Rebuild.Verification;
@@ -125,7 +126,7 @@ public sealed class FunctionalRebuildTests : IDisposable
             var problems = new List<string>();
             foreach (var u in upgrades)
             {
-                var list = GuestFiles.ReadText(guest.Guest!, $"/var/lib/dpkg/info/{u.InfoName}.list", 1 << 20, problems)!.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                var list = DpkgInfoFiles.ListedPaths(GuestFiles.ReadText(guest.Guest!, $"/var/lib/dpkg/info/{u.InfoName}.list", 1 << 20, problems)!);
                 var conffiles = (GuestFiles.ReadText(guest.Guest!, $"/var/lib/dpkg/info/{u.InfoName}.conffiles", 1 << 20, problems) ?? "")
                     .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(resolver.Canonical);
                 skipped.UnionWith(FunctionalRebuild.SkippableFiles(list.Select(resolver.Canonical), conffiles, files));

@@ -3,6 +3,7 @@ using VmTeleport.Content.Index;
 using VmTeleport.Content.Layout;
 using VmTeleport.Content.Planning;
 using VmTeleport.Guests;
+using VmTeleport.Guests.Dpkg;
 using VmTeleport.Rebuild.Functional;
 using VmTeleport.Transfer.Client;
 using VmTeleport.Transfer.Store;
@@ -132,8 +133,7 @@ public static partial class PullCommand
             }
 
             var u = lists[item.GuestPath!];
-            var listed = System.Text.Encoding.UTF8.GetString(text.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                .Where(l => l != "/.").Select(l => resolver.Canonical(l.Length > 1 ? l.TrimEnd('/') : l));
+            var listed = DpkgInfoFiles.ListedPaths(System.Text.Encoding.UTF8.GetString(text.ToArray())).Select(resolver.Canonical);
             var conffiles = byInfo[u.InfoName].Conffiles.Select(c => resolver.Canonical(c.Path));
             skipped.UnionWith(FunctionalRebuild.SkippableFiles(listed, conffiles, files, plan.Keep));
         }

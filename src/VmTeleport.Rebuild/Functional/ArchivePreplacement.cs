@@ -16,7 +16,7 @@ namespace VmTeleport.Rebuild.Functional;
 /// </summary>
 internal static class ArchivePreplacement
 {
-    public static int Place(IReadOnlyList<(int Number, string MountPoint, string Lower)> volumes, IEnumerable<PackageUpgrade> upgrades, GuestPathResolver resolver)
+    public static int Place(IReadOnlyList<StagedVolume> volumes, IEnumerable<PackageUpgrade> upgrades, GuestPathResolver resolver)
     {
         var trees = new Dictionary<int, StagingTree>();
         int placed = 0;
@@ -34,8 +34,7 @@ internal static class ArchivePreplacement
                     }
 
                     var guest = resolver.Canonical(e.Path);
-                    var v = volumes.Where(v => v.MountPoint == "/" || guest.StartsWith(v.MountPoint + "/", StringComparison.Ordinal)).MaxBy(v => v.MountPoint.Length);
-                    var inVolume = v.MountPoint == "/" ? guest : guest[v.MountPoint.Length..];
+                    var (v, inVolume) = StagedVolume.Locate(volumes, guest);
                     var full = v.Lower + inVolume;
                     if (Directory.Exists(full) || File.Exists(full) || new FileInfo(full).LinkTarget is not null)
                     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using VmTeleport.Guests.Dpkg;
 
 namespace VmTeleport.Rebuild.Functional;
 
@@ -46,7 +47,7 @@ public static class ChrootInstaller
         var volumes = functional.MountPoints
             .Where(m => staging.ContainsKey(m.Key))
             .OrderBy(m => m.Value == "/" ? 0 : m.Value.Count(c => c == '/'))
-            .Select(m => (Number: m.Key, MountPoint: Normalize(m.Value), Lower: staging[m.Key], Upper: Path.Combine(work, $"upper-{m.Key}")))
+            .Select(m => new StagedVolume(m.Key, m.Value.Length > 1 ? m.Value.TrimEnd('/') : m.Value, staging[m.Key], Path.Combine(work, $"upper-{m.Key}")))
             .ToList();
         if (volumes.Count == 0 || volumes[0].MountPoint != "/")
         {
@@ -57,8 +58,7 @@ public static class ChrootInstaller
         // dpkg rewrites it), at their walk paths (/sbin/ifup is /usr/sbin/ifup on a merged-/usr guest).
         var resolver = new GuestPathResolver(guest =>
         {
-            var v = volumes.Where(v => v.MountPoint == "/" || guest.StartsWith(v.MountPoint + "/", StringComparison.Ordinal)).MaxBy(v => v.MountPoint.Length);
-            var rel = v.MountPoint == "/" ? guest : guest[v.MountPoint.Length..];
+            var (v, rel) = StagedVolume.Locate(volumes, guest);
             return new FileInfo(v.Lower + rel).LinkTarget;
         });
         var scope = new HashSet<string>(StringComparer.Ordinal) { "/var/lib/dpkg/status" };
@@ -70,7 +70,7 @@ public static class ChrootInstaller
             }
         }
 
-        int placed = ArchivePreplacement.Place(volumes.Select(v => (v.Number, v.MountPoint, v.Lower)).ToList(), functional.Upgrades, resolver);
+        int placed = ArchivePreplacement.Place(volumes, functional.Upgrades, resolver);
         log($"placed {placed} path(s) of the newer archives that the staged guest lacked, so that its dpkg and scripts can run");
         var root = Path.Combine(work, "chroot");
         Directory.CreateDirectory(root);
@@ -162,7 +162,7 @@ public static class ChrootInstaller
         foreach (var u in functional.Upgrades)
         {
             infoNames.Add(u.InfoName);
-            foreach (var p in ReadList(volumes.Select(v => (v.Number, v.MountPoint, v.Upper, v.Upper)).ToList(), u.InfoName))
+            foreach (var p in ReadList(volumes.Select(v => v with { Lower = v.Upper }).ToList(), u.InfoName))
             {
                 var canonical = resolver.Canonical(p);
                 owned.Add(canonical);
@@ -183,22 +183,8 @@ public static class ChrootInstaller
             }
 
             const string info = "/var/lib/dpkg/info/";
-            if (guestPath.StartsWith(info, StringComparison.Ordinal))
-            {
-                var file = guestPath[info.Length..];
-                // "perl.list" belongs to perl, "perl-base.list" does not; a package name may hold
-                // dots (libgtk2.0-0), so the part after the info name must be one plain word.
-                foreach (var n in infoNames)
-                {
-                    if (file.Length > n.Length + 1 && file.StartsWith(n, StringComparison.Ordinal) && file[n.Length] == '.'
-                        && file.AsSpan(n.Length + 1).IndexOf('.') < 0 && file.IndexOf('/', StringComparison.Ordinal) < 0)
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            return false;
+            return guestPath.StartsWith(info, StringComparison.Ordinal)
+                && infoNames.Any(n => DpkgInfoFiles.BelongsTo(guestPath[info.Length..], n));
         }
 
         var changed = new HashSet<string>(StringComparer.Ordinal);
@@ -314,32 +300,13 @@ public static class ChrootInstaller
         }
     }
 
-    /// <summary>The paths a package's .list names, read from whichever volume holds /var/lib/dpkg/info.</summary>
-    private static IEnumerable<string> ReadList(IReadOnlyList<(int Number, string MountPoint, string Lower, string Upper)> volumes, string infoName)
+    /// <summary>The paths a package's .list names, read from the volume that holds /var/lib/dpkg/info.</summary>
+    private static IEnumerable<string> ReadList(IReadOnlyList<StagedVolume> volumes, string infoName)
     {
-        const string dir = "/var/lib/dpkg/info/";
-        var guest = dir + infoName + ".list";
-        foreach (var v in volumes.OrderByDescending(v => v.MountPoint.Length))
-        {
-            var prefix = v.MountPoint == "/" ? "/" : v.MountPoint + "/";
-            if (!guest.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var file = Path.Combine(v.Lower, guest[prefix.Length..]);
-            if (!File.Exists(file))
-            {
-                return [];
-            }
-
-            return File.ReadAllLines(file, Encoding.UTF8).Where(l => l.Length > 0 && l != "/.").Select(Normalize).ToList();
-        }
-
-        return [];
+        var (v, rel) = StagedVolume.Locate(volumes, $"/var/lib/dpkg/info/{infoName}.list");
+        var file = v.Lower + rel;
+        return File.Exists(file) ? DpkgInfoFiles.ListedPaths(File.ReadAllText(file, Encoding.UTF8)).ToList() : [];
     }
-
-    private static string Normalize(string path) => path.Length > 1 ? path.TrimEnd('/') : path;
 
     private static void WritePolicy(string root)
     {

@@ -84,15 +84,8 @@ public sealed class FunctionalScope
             foreach (var u in upgrades)
             {
                 var list = GuestFiles.ReadText(view, $"{DpkgDatabase.AdminDir}/info/{u.InfoName}.list", long.MaxValue, problems) ?? "";
-                foreach (var line in list.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l != "/."))
-                {
-                    paths.Add(resolver.Canonical(line.Length > 1 ? line.TrimEnd('/') : line));
-                }
-
-                foreach (var name in info.Where(n => n.StartsWith(u.InfoName + ".", StringComparison.Ordinal) && !n.AsSpan(u.InfoName.Length + 1).Contains('.')))
-                {
-                    paths.Add($"{DpkgDatabase.AdminDir}/info/{name}");
-                }
+                paths.UnionWith(DpkgInfoFiles.ListedPaths(list).Select(resolver.Canonical));
+                paths.UnionWith(info.Where(n => DpkgInfoFiles.BelongsTo(n, u.InfoName)).Select(n => $"{DpkgDatabase.AdminDir}/info/{n}"));
             }
         }
 

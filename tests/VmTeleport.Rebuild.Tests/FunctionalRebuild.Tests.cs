@@ -74,14 +74,19 @@ public sealed class FunctionalRebuildTests : IDisposable
         var upgrades = new List<PackageUpgrade> { Upgrade("ifupdown", postinst: null), Upgrade("sensible-utils", postinst: "#!/bin/sh\necho 'sensible-utils: fails on purpose' >&2\nexit 1\n") };
         var output = Path.Combine(_dir, "failing.qcow2");
 
-        var e = Assert.Throws<PackageInstallException>(() => Rebuild(image, output, upgrades, _ => { }));
+        // A work directory of its own: the other rebuild tests of this assembly run alongside.
+        var memory = Directory.CreateTempSubdirectory("vmt-functional-shm-").FullName;
+        var options = new RebuildOptions { MemoryDirectory = memory };
+
+        var e = Assert.Throws<PackageInstallException>(() => Rebuild(image, output, upgrades, _ => { }, options));
 
         Assert.Equal(["sensible-utils"], e.Failed.Keys);
         Assert.Contains("fails on purpose", e.Log, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
         Assert.False(File.Exists(output + ".partial"));
-        Assert.Empty(Directory.GetDirectories("/dev/shm", $"vmteleport-rebuild-{Environment.ProcessId}-*"));
-        Assert.DoesNotContain(File.ReadAllLines("/proc/mounts"), l => l.Contains("vmteleport-rebuild", StringComparison.Ordinal));
+        Assert.Empty(Directory.GetFileSystemEntries(memory));
+        Assert.DoesNotContain(File.ReadAllLines("/proc/mounts"), l => l.Contains(memory, StringComparison.Ordinal));
+        Directory.Delete(memory);
     }
 
     [Fact]
@@ -113,7 +118,7 @@ public sealed class FunctionalRebuildTests : IDisposable
         Directory.Delete(victim);
     }
 
-    private static (FunctionalRebuild Functional, ComparisonReport Report) Rebuild(string image, string output, IReadOnlyList<PackageUpgrade> upgrades, Action<string> log)
+    private static (FunctionalRebuild Functional, ComparisonReport Report) Rebuild(string image, string output, IReadOnlyList<PackageUpgrade> upgrades, Action<string> log, RebuildOptions? options = null)
     {
         using var disk = DiskImage.Open(image);
         var layout = DiskLayout.Read(disk, 2);
@@ -142,7 +147,7 @@ public sealed class FunctionalRebuildTests : IDisposable
         {
             report = LayoutVerification.Compare(layout, partial, 2, cap: 50, FunctionalScope.From(functional.Result!, mounts));
             return report.Accepted;
-        }, functional: functional);
+        }, options, functional);
         return (functional, report!);
     }
 

@@ -167,19 +167,6 @@ public sealed class PackageSourcingRulesTests : IDisposable
         Assert.Equal("nowhere", Assert.Single(c).Name);
     }
 
-    [Theory]
-    [InlineData(NewerPolicy.Release, "bookworm", true)]
-    [InlineData(NewerPolicy.Release, "bookworm-security", true)]
-    [InlineData(NewerPolicy.Release, "bookworm-updates", true)]
-    [InlineData(NewerPolicy.Release, "bookworm-backports", false)]
-    [InlineData(NewerPolicy.Release, "bookworm-backports-sloppy", false)]
-    [InlineData(NewerPolicy.Release, "bookworm-proposed-updates", false)]
-    [InlineData(NewerPolicy.Security, "bookworm-security", true)]
-    [InlineData(NewerPolicy.Security, "bookworm-updates", true)]
-    [InlineData(NewerPolicy.Security, "bookworm", false)]
-    [InlineData(NewerPolicy.None, "bookworm-security", false)]
-    public void Policies_allow_suites(NewerPolicy policy, string suite, bool allowed) => Assert.Equal(allowed, PackageSourcing.Allows(policy, suite));
-
     private List<PackageChoice> Plan(NewerPolicy policy, params (string Name, string Version, string Arch)[] packages) =>
         [.. PackageSourcing.Plan(_index, packages.Select(p => Package(p.Name, p.Version, p.Arch)), "bookworm", policy)];
 

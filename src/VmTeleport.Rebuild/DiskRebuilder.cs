@@ -108,7 +108,12 @@ public static class DiskRebuilder
 
             if (functional is not null)
             {
-                var result = ChrootInstaller.Install(work, staged, functional);
+                var result = ChrootInstaller.Install(work, staged, functional, (paths, source) =>
+                {
+                    var (n, bytes) = Restore(layout, staged, skipped, items, functional.MountPoints, paths, source, options.Threads);
+                    files += n;
+                    fileBytes += bytes;
+                });
                 functional.Result = result;
                 Phase("install newer packages");
                 foreach (var volume in layout.Volumes)
@@ -207,6 +212,53 @@ public static class DiskRebuilder
         }
 
         return skipped;
+    }
+
+    /// <summary>
+    /// Stages the source's files at <paramref name="guestPaths"/> that the staging left out (the old
+    /// files of packages a functional copy rolled back), from <paramref name="source"/>; an inode's
+    /// later names become hard links to its first. Returns the files and bytes staged.
+    /// </summary>
+    private static (long Files, long Bytes) Restore(DiskLayout layout, Dictionary<int, string> staged, HashSet<(int, string)> skipped,
+        Dictionary<(int, string), ContentItem> items, IReadOnlyDictionary<int, string> mountPoints, IReadOnlySet<string> guestPaths, IContentProvider source, int threads)
+    {
+        long files = 0, bytes = 0;
+        foreach (var volume in layout.Volumes)
+        {
+            if (!mountPoints.TryGetValue(volume.Number, out var mount) || !staged.TryGetValue(volume.Number, out var staging))
+            {
+                continue;
+            }
+
+            var wanted = volume.Entries.Where(e => e.Type == EntryType.File && skipped.Contains((volume.Number, e.Path))
+                && guestPaths.Contains(mount == "/" ? e.Path : mount + e.Path)).ToList();
+            if (wanted.Count == 0)
+            {
+                continue;
+            }
+
+            using var tree = new StagingTree(staging, threads);
+            var firstName = new Dictionary<ulong, string>();
+            foreach (var entry in wanted)
+            {
+                skipped.Remove((volume.Number, entry.Path));
+                if (entry.LinkCount > 1 && !firstName.TryAdd(entry.Inode, entry.Path))
+                {
+                    tree.Add(entry, null, firstName[entry.Inode]);
+                    continue;
+                }
+
+                var item = items.GetValueOrDefault((volume.Number, entry.Path))
+                    ?? throw new InvalidDataException($"rebuild: no content item for {entry.Path} on volume {volume.Number}");
+                tree.Add(entry, sink => source.CopyFile(item, sink));
+                files++;
+                bytes += entry.Size;
+            }
+
+            tree.Complete();
+        }
+
+        return (files, bytes);
     }
 
     /// <summary>Guest paths under a volume's mount point, as paths inside that volume.</summary>

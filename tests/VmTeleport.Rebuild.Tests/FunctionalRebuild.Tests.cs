@@ -13,32 +13,39 @@ namespace VmTeleport.Rebuild.Tests;
 /// <summary>
 /// A functional copy of the real Debian guest: two of its packages (ifupdown, with conffiles,
 /// systemd units and maintainer scripts, and sensible-utils, arch all) installed at a newer
-/// version by the guest's own dpkg in a chroot of the staged tree. Oracles: dpkg-query and
+/// version by the guest's own dpkg in a chroot of the staged tree, or refused by it (a failing
+/// postinst) and rolled back to the source's version in place. Oracles: dpkg-query and
 /// dpkg --verify in a chroot of the kernel's loop mount of the result, e2fsck, and verification
 /// against the source image with the functional scope.
 /// </summary>
 public sealed class FunctionalRebuildTests : IDisposable
 {
-    private static readonly string[] Packages = ["ifupdown", "sensible-utils"];
     private readonly string _dir = Directory.CreateTempSubdirectory("vmt-functional-").FullName;
 
     [Fact]
-    public void Newer_packages_are_installed_and_nothing_else_differs()
+    public void A_newer_package_is_installed_a_refused_one_is_rolled_back_in_place_and_nothing_else_differs()
     {
         var image = Fixtures.Path("debian", "debian12.qcow2");
         var before = ImageFingerprint.Of(image);
-        var upgrades = Packages.Select(p => Upgrade(p, postinst: null)).ToList();
+        var upgrades = new List<PackageUpgrade> { Upgrade("ifupdown", postinst: null), Upgrade("sensible-utils", postinst: "#!/bin/sh\necho 'sensible-utils: fails on purpose' >&2\nexit 1\n") };
         var output = Path.Combine(_dir, "functional.qcow2");
         var logLines = new List<string>();
+        IReadOnlyDictionary<string, string>? refused = null;
 
-        var (functional, report) = Rebuild(image, output, upgrades, logLines.Add);
+        var (functional, report) = Rebuild(image, output, upgrades, logLines.Add, refused: r => refused = r);
 
+        // sensible-utils' old files came from the source, so verification holds them to it exactly.
         Assert.True(report.Functional, string.Join("\n", report.Differences));
         Assert.False(report.Exact);
         Assert.Equal(0, report.DifferenceCount);
         Assert.True(report.ExplainedDifferenceCount > 0);
+        Assert.Equal(["sensible-utils"], refused!.Keys);
+        Assert.Contains("iF", refused["sensible-utils"], StringComparison.Ordinal);
         var result = functional.Result!;
-        Assert.Equal(2, result.Upgraded.Count);
+        Assert.Equal(["ifupdown"], result.Upgraded.Select(u => u.Name));
+        Assert.Equal(["sensible-utils"], result.RolledBack.Keys);
+        Assert.DoesNotContain(result.ScopeGuestPaths, p => p.Contains("sensible", StringComparison.Ordinal));
+        Assert.Contains("fails on purpose", result.DpkgOutput, StringComparison.Ordinal);
         Assert.Contains("/usr/share/doc/ifupdown/VMTELEPORT-NEWER", result.ChangedGuestPaths);
         Assert.Contains("/usr/sbin/ifup", result.ChangedGuestPaths); // the list says /sbin/ifup: merged /usr
         Assert.Contains(logLines, l => l.Contains("discarded", StringComparison.Ordinal));
@@ -51,7 +58,7 @@ public sealed class FunctionalRebuildTests : IDisposable
         {
             var packages = DpkgOracle.Packages(mount);
             Assert.Contains("ifupdown 0.8.41+vmt1 amd64", packages);
-            Assert.Contains("sensible-utils 0.0.17+nmu1+vmt1 all", packages);
+            Assert.Contains($"sensible-utils {Version(image, "sensible-utils")} all", packages);
             Assert.Contains("dpkg " + Version(image, "dpkg") + " amd64", packages);
             // dpkg --verify finds what it found in the source (the builder's edits), nothing more.
             var (changed, missing) = DpkgOracle.Verify(mount);
@@ -59,6 +66,7 @@ public sealed class FunctionalRebuildTests : IDisposable
             Assert.Equal(source.Where(l => l.StartsWith("missing", StringComparison.Ordinal)).Select(l => l[l.IndexOf('/', StringComparison.Ordinal)..]).Order(), missing.Order());
             Assert.Equal(source.Where(l => !l.StartsWith("missing", StringComparison.Ordinal)).Select(l => l[l.IndexOf('/', StringComparison.Ordinal)..]).Order(), changed.Order());
             Assert.Equal("newer\n", File.ReadAllText(Path.Combine(mount.MountPoint, "usr/share/doc/ifupdown/VMTELEPORT-NEWER")));
+            Assert.False(File.Exists(Path.Combine(mount.MountPoint, "usr/share/doc/sensible-utils/VMTELEPORT-NEWER")));
             Assert.False(File.Exists(Path.Combine(mount.MountPoint, "usr/share/bug/ifupdown")));
             // The staging-only policy-rc.d and the maintainer scripts' logs are gone.
             Assert.False(File.Exists(Path.Combine(mount.MountPoint, "usr/sbin/policy-rc.d")));
@@ -110,7 +118,7 @@ public sealed class FunctionalRebuildTests : IDisposable
             MountPoints = new Dictionary<int, string> { [1] = "/" },
         };
 
-        var e = Assert.Throws<InvalidDataException>(() => ChrootInstaller.Install(work, new Dictionary<int, string> { [1] = staging }, functional));
+        var e = Assert.Throws<InvalidDataException>(() => ChrootInstaller.Install(work, new Dictionary<int, string> { [1] = staging }, functional, (_, _) => { }));
 
         Assert.Contains("proc", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(File.ReadAllLines("/proc/mounts"), l => l.Contains(victim, StringComparison.Ordinal) || l.Contains(work, StringComparison.Ordinal));
@@ -118,7 +126,8 @@ public sealed class FunctionalRebuildTests : IDisposable
         Directory.Delete(victim);
     }
 
-    private static (FunctionalRebuild Functional, ComparisonReport Report) Rebuild(string image, string output, IReadOnlyList<PackageUpgrade> upgrades, Action<string> log, RebuildOptions? options = null)
+    private static (FunctionalRebuild Functional, ComparisonReport Report) Rebuild(string image, string output, IReadOnlyList<PackageUpgrade> upgrades, Action<string> log,
+        RebuildOptions? options = null, Action<IReadOnlyDictionary<string, string>>? refused = null)
     {
         using var disk = DiskImage.Open(image);
         var layout = DiskLayout.Read(disk, 2);
@@ -140,8 +149,19 @@ public sealed class FunctionalRebuildTests : IDisposable
 
         Assert.Contains("/usr/sbin/ifup", skipped);
         Assert.DoesNotContain("/etc/default/networking", skipped); // a conffile: staged as the source has it
-        var functional = new FunctionalRebuild { Upgrades = upgrades, SkippedGuestPaths = skipped, MountPoints = mounts, Log = log };
         using var provider = new SourceImageProvider(disk);
+        var functional = new FunctionalRebuild
+        {
+            Upgrades = upgrades,
+            SkippedGuestPaths = skipped,
+            MountPoints = mounts,
+            Log = log,
+            Refused = refused is null ? null : r =>
+            {
+                refused(r);
+                return provider;
+            },
+        };
         ComparisonReport? report = null;
         DiskRebuilder.Rebuild(layout, provider, output, partial =>
         {

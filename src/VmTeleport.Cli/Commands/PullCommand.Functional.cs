@@ -148,12 +148,14 @@ public static partial class PullCommand
         foreach (var (name, why) in failed)
         {
             plan.Fallbacks[name] = why;
-            display.Log($"  sent exactly after all: {name}: dpkg could not install the newer version: {why}");
+            // A package dpkg refused, or one whose newer version names a refused one (rolled back with it).
+            bool cascaded = why.StartsWith("rolled back with ", StringComparison.Ordinal);
+            display.Log($"  sent exactly after all: {name}: " + (cascaded ? why : $"dpkg could not install the newer version: {why}"));
             int i = plan.Choices.FindIndex(c => c.Name == name && c.Action == PackageAction.Newer);
             if (i >= 0)
             {
                 var c = plan.Choices[i];
-                plan.Choices[i] = c with { Action = PackageAction.Wire, Version = c.SourceVersion, Reason = $"newer {c.Version} failed to install ({why}); its files are sent exactly" };
+                plan.Choices[i] = c with { Action = PackageAction.Wire, Version = c.SourceVersion, Reason = cascaded ? $"newer {c.Version} {why}; its files are sent exactly" : $"newer {c.Version} failed to install ({why}); its files are sent exactly" };
             }
         }
 

@@ -137,7 +137,6 @@ public static partial class PullCommand
         }
 
         var sourcing = phases.Run("plan", 0, null, () => ChunkSourcing.Plan(Needed(), index, store));
-        var initial = sourcing;
         display.Log(string.Create(CultureInfo.InvariantCulture,
             $"{vm}: {Size.Format(sourcing.StoredBytes)} already stored, {Size.Format(sourcing.LocalBytes)} in local images, {Size.Format(sourcing.DebBytes)} in local packages, {Size.Format(sourcing.WireBytes)} to fetch"));
 
@@ -160,21 +159,16 @@ public static partial class PullCommand
         long extractedBytes = 0, wireRaw = 0;
         var wire = new List<Content.Images.ChunkSpan>();
         FetchResult? fetched = null;
-        AssembledContentProvider? provider = null;
         using var reader = new LocalChunkReader();
         ComparisonReport? report = null;
-        RebuildResult? result = null;
-        FunctionalRebuild? functional = null;
-        for (int attempt = 1; result is null; attempt++)
-        {
-            if (attempt > 1)
-            {
-                sourcing = phases.Run("plan", 0, null, () => ChunkSourcing.Plan(Needed(), index, store));
-            }
 
+        // A plan's package chunks extracted and its wire chunks fetched into the store; then the
+        // provider that assembles the planned content from there and the local images.
+        AssembledContentProvider Fetch(ChunkSourcing round, bool phased)
+        {
+            T Step<T>(string name, long size, Func<long>? done, Func<T> work) => phased ? phases.Run(name, size, done, work) : work();
             long storedBefore = store.Bytes;
-            var round = sourcing;
-            var (extracted, extractedNow) = phases.Run("extract_packages", round.DebBytes, () => store.Bytes - storedBefore,
+            var (extracted, extractedNow) = Step("extract_packages", round.DebBytes, () => store.Bytes - storedBefore,
                 () => DebChunkExtractor.Extract(round.Debs, store, q.Threads, warn: display.Log));
             extractedBytes += extractedNow;
             var roundWire = round.Wire.Concat(round.Debs.Where(d => !extracted.Contains(d.Key)).Select(d => new Content.Images.ChunkSpan(d.Key, d.Value.Length))).ToList();
@@ -182,54 +176,55 @@ public static partial class PullCommand
             long roundRaw = roundWire.Sum(c => (long)c.Length);
             wireRaw += roundRaw;
             storedBefore = store.Bytes;
-            var got = phases.Run("transfer", roundRaw, () => store.Bytes - storedBefore,
+            var got = Step("transfer", roundRaw, () => store.Bytes - storedBefore,
                 () => client.FetchChunksAsync(manifest, roundWire, store).GetAwaiter().GetResult());
             fetched = fetched is null ? got : got with { Fetched = fetched.Fetched + got.Fetched, Corrupt = fetched.Corrupt + got.Corrupt, FailedRequests = fetched.FailedRequests + got.FailedRequests };
+            if (!phased)
+            {
+                display.Log($"  {Size.Format(extractedNow)} from package archives, {roundWire.Count} chunk(s) ({Size.Format(roundRaw)}) over the wire");
+            }
 
-            provider = new AssembledContentProvider(store, round.Local, reader, chunk =>
+            return new AssembledContentProvider(store, round.Local, reader, chunk =>
             {
                 client.FetchChunksAsync(manifest, [chunk], store).GetAwaiter().GetResult();
                 return store.TryRead(chunk.Id, out var bytes) ? bytes : null;
             });
-            functional = newerPlan is null || newerPlan.Upgrades.Count == 0 ? null : new FunctionalRebuild
+        }
+
+        var provider = Fetch(sourcing, phased: true);
+        var functional = newerPlan is null || newerPlan.Upgrades.Count == 0 ? null : new FunctionalRebuild
+        {
+            Upgrades = newerPlan.Upgrades,
+            SkippedGuestPaths = newerPlan.Skipped,
+            KeepSourceGuestPaths = newerPlan.Keep,
+            MountPoints = newerPlan.MountPoints,
+            Log = display.Log,
+            // The packages dpkg refuses are sent exactly after all: their files are fetched now
+            // (only theirs: the rest is in the store) and the rebuild rolls them back in place.
+            Refused = refused =>
             {
-                Upgrades = newerPlan.Upgrades,
-                SkippedGuestPaths = newerPlan.Skipped,
-                KeepSourceGuestPaths = newerPlan.Keep,
-                MountPoints = newerPlan.MountPoints,
-                Log = display.Log,
-            };
-            var p = provider;
-            var f = functional;
+                FallBack(newerPlan, refused, described, client, manifest, layout, store, display);
+                var more = Fetch(ChunkSourcing.Plan(Needed(), index, store), phased: false);
+                return more;
+            },
+        };
+        var result = phases.Run("rebuild", bytes, () => provider.BytesFromStore + provider.BytesFromLocalImages + provider.BytesRefetched, () =>
+        {
             try
             {
-                result = phases.Run("rebuild", bytes, () => p.BytesFromStore + p.BytesFromLocalImages + p.BytesRefetched, () =>
+                return DiskRebuilder.Rebuild(layout, provider, output, partial =>
                 {
-                    try
-                    {
-                        return DiskRebuilder.Rebuild(layout, p, output, partial =>
-                        {
-                            report = LayoutVerification.Compare(layout, partial, q.Threads, cap: 20,
-                                f?.Result is { } r ? FunctionalScope.From(r, newerPlan!.MountPoints) : null);
-                            return report.Accepted;
-                        }, functional: f);
-                    }
-                    catch (InvalidDataException) when (report is { Accepted: false } differs)
-                    {
-                        LogDifferences(display, differs);
-                        throw;
-                    }
-                });
+                    report = LayoutVerification.Compare(layout, partial, q.Threads, cap: 20,
+                        functional?.Result is { } r ? FunctionalScope.From(r, newerPlan!.MountPoints) : null);
+                    return report.Accepted;
+                }, functional: functional);
             }
-            catch (PackageInstallException e) when (newerPlan is not null && attempt < 4)
+            catch (InvalidDataException) when (report is { Accepted: false } differs)
             {
-                File.WriteAllText($"{output}.dpkg-{attempt}.log", e.Log);
-                display.Log($"dpkg's output: {output}.dpkg-{attempt}.log");
-                // The packages dpkg refused are sent exactly; the rest stay newer. Chunks already
-                // fetched stay in the store, so the next round fetches only the refused packages' files.
-                FallBack(newerPlan, e.Failed, described, client, manifest, layout, store, display);
+                LogDifferences(display, differs);
+                throw;
             }
-        }
+        });
 
         if (q.SaveMissing is not null)
         {
@@ -248,12 +243,12 @@ public static partial class PullCommand
 
         var domainXml = phases.Run("deploy", 0, null, () => Deploy(q, hardware, output));
         phases.Finish();
-        // Where the bytes came from as the first round planned it (a fallback round finds them in the store).
-        var localByKind = initial.LocalBytesByKind().ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
-        localByKind["chunk_store"] = initial.StoredBytes;
+        // Where the bytes came from as planned (a rolled-back package's old files come on top: wire_raw_bytes counts them).
+        var localByKind = sourcing.LocalBytesByKind().ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
+        localByKind["chunk_store"] = sourcing.StoredBytes;
         PrintFinished(q, client, phases, vm, output, "teleport", report?.Exact, decision, bytes, new Dictionary<string, object?>
         {
-            ["duplicate_bytes"] = initial.DuplicateBytes,
+            ["duplicate_bytes"] = sourcing.DuplicateBytes,
             ["local_bytes"] = localByKind,
             ["packages_extracted_bytes"] = extractedBytes,
             ["archives_fetched"] = archives is null ? null : new Dictionary<string, object?> { ["fetched"] = archives.Fetched, ["bytes"] = archives.Bytes, ["failed"] = archives.Failed },

@@ -13,17 +13,20 @@ namespace VmTeleport.Rebuild.Functional;
 /// Paths are resolved through the guest's own directory symlinks (<see cref="GuestPathResolver"/>,
 /// inside the guest's namespace) and created by <see cref="StagingTree"/>, which never follows a
 /// symlink nor replaces a name: nothing is written outside the staged volumes.
+/// Returns the guest paths placed for each package (by info name), so that a package dpkg then
+/// refuses can have its placed paths taken away again.
 /// </summary>
 internal static class ArchivePreplacement
 {
-    public static int Place(IReadOnlyList<StagedVolume> volumes, IEnumerable<PackageUpgrade> upgrades, GuestPathResolver resolver)
+    public static Dictionary<string, List<string>> Place(IReadOnlyList<StagedVolume> volumes, IEnumerable<PackageUpgrade> upgrades, GuestPathResolver resolver)
     {
         var trees = new Dictionary<int, StagingTree>();
-        int placed = 0;
+        var placedBy = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         try
         {
             foreach (var u in upgrades)
             {
+                var placed = placedBy[u.InfoName] = [];
                 var first = new Dictionary<string, string>(StringComparer.Ordinal); // archive path → canonical path placed
                 using var deb = DebArchive.Open(u.DebPath);
                 foreach (var e in deb.ReadData())
@@ -69,7 +72,7 @@ internal static class ArchivePreplacement
                         if (e.LinkTarget is { } target && first.TryGetValue(target, out var at) && at.StartsWith(v.MountPoint == "/" ? "/" : v.MountPoint + "/", StringComparison.Ordinal))
                         {
                             tree.Add(entry, linkOf: v.MountPoint == "/" ? at : at[v.MountPoint.Length..]);
-                            placed++;
+                            placed.Add(guest);
                         }
 
                         continue;
@@ -78,7 +81,7 @@ internal static class ArchivePreplacement
                     var content = e.Content;
                     tree.Add(entry, entry.Type == EntryType.File ? sink => Copy(content!, sink) : null);
                     first[e.Path] = guest;
-                    placed++;
+                    placed.Add(guest);
                 }
             }
 
@@ -95,7 +98,7 @@ internal static class ArchivePreplacement
             }
         }
 
-        return placed;
+        return placedBy;
     }
 
     private static void Copy(Stream content, IContentSink sink)

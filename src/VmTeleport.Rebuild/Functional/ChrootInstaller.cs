@@ -19,6 +19,13 @@ namespace VmTeleport.Rebuild.Functional;
 /// everything else — ld.so.cache, dpkg.log, debconf caches, a .dpkg-dist beside an edited conffile,
 /// policy-rc.d itself — is discarded, so the source's own files stay exactly as they were.
 /// </para>
+/// <para>
+/// A package dpkg refuses (its maintainer script fails, a dependency cannot be met) is rolled back
+/// in place when the caller can supply its old files (<see cref="FunctionalRebuild.Refused"/>):
+/// its status entry and info files stay the source's, what was placed for it is taken away, and
+/// its old files are staged from the caller's provider. The other packages keep their newer
+/// version, and dpkg does not run again.
+/// </para>
 /// </summary>
 public static class ChrootInstaller
 {
@@ -33,8 +40,10 @@ public static class ChrootInstaller
 
     /// <param name="work">A directory on the same filesystem as the staging trees (the rebuild's work directory).</param>
     /// <param name="staging">Volume number → its staged tree.</param>
-    public static FunctionalResult Install(string work, IReadOnlyDictionary<int, string> staging, FunctionalRebuild functional)
+    /// <param name="restore">Stages the source's files at these guest paths (left out of the staging) from the provider.</param>
+    public static FunctionalResult Install(string work, IReadOnlyDictionary<int, string> staging, FunctionalRebuild functional, Action<IReadOnlySet<string>, IContentProvider> restore)
     {
+        ArgumentNullException.ThrowIfNull(restore);
         ArgumentNullException.ThrowIfNull(staging);
         ArgumentNullException.ThrowIfNull(functional);
         if (!Environment.IsPrivilegedProcess)
@@ -61,17 +70,9 @@ public static class ChrootInstaller
             var (v, rel) = StagedVolume.Locate(volumes, guest);
             return new FileInfo(v.Lower + rel).LinkTarget;
         });
-        var scope = new HashSet<string>(StringComparer.Ordinal) { "/var/lib/dpkg/status" };
-        foreach (var u in functional.Upgrades)
-        {
-            foreach (var p in ReadList(volumes, u.InfoName))
-            {
-                scope.Add(resolver.Canonical(p));
-            }
-        }
-
-        int placed = ArchivePreplacement.Place(volumes, functional.Upgrades, resolver);
-        log($"placed {placed} path(s) of the newer archives that the staged guest lacked, so that its dpkg and scripts can run");
+        var oldPaths = functional.Upgrades.ToDictionary(u => u.InfoName, u => ReadList(volumes, u.InfoName).Select(resolver.Canonical).ToList(), StringComparer.Ordinal);
+        var placed = ArchivePreplacement.Place(volumes, functional.Upgrades, resolver);
+        log($"placed {placed.Values.Sum(p => p.Count)} path(s) of the newer archives that the staged guest lacked, so that its dpkg and scripts can run");
         var root = Path.Combine(work, "chroot");
         Directory.CreateDirectory(root);
         var mounts = new List<string>();
@@ -151,15 +152,38 @@ public static class ChrootInstaller
             }
         }
 
+        IReadOnlyList<PackageUpgrade> upgraded = functional.Upgrades;
+        var rolledBack = new Dictionary<string, string>(StringComparer.Ordinal);
+        List<PackageUpgrade> back = [];
+        IContentProvider? oldFiles = null;
         if (failed.Count > 0)
         {
-            throw new PackageInstallException(failed, output);
+            // Latin-1 maps every byte to one char: the status file goes back byte for byte whatever its encoding.
+            var (sv, statusPath) = StagedVolume.Locate(volumes, "/var/lib/dpkg/status");
+            var newStatus = sv.Upper + statusPath;
+            string statusText = File.Exists(newStatus) ? File.ReadAllText(newStatus, Encoding.Latin1) : "";
+            if (functional.Refused is null)
+            {
+                throw new PackageInstallException(failed, output);
+            }
+
+            rolledBack = DpkgStatusRollback.Closure(functional.Upgrades, failed, statusText);
+            log($"dpkg refused {failed.Count} package(s); rolling back {rolledBack.Count} to the source's version in place: " + string.Join("; ", rolledBack.Select(r => $"{r.Key}: {r.Value}")));
+            oldFiles = functional.Refused(rolledBack) ?? throw new PackageInstallException(failed, output);
+            back = functional.Upgrades.Where(u => rolledBack.ContainsKey(u.Name)).ToList();
+            upgraded = functional.Upgrades.Where(u => !rolledBack.ContainsKey(u.Name)).ToList();
+            if (File.Exists(newStatus))
+            {
+                File.WriteAllText(newStatus, DpkgStatusRollback.Merge(statusText, File.ReadAllText(sv.Lower + statusPath, Encoding.Latin1), back), Encoding.Latin1);
+            }
         }
 
         // The newer versions' files and dpkg info files, as their new .list files name them.
+        var scope = new HashSet<string>(StringComparer.Ordinal) { "/var/lib/dpkg/status" };
+        scope.UnionWith(upgraded.SelectMany(u => oldPaths[u.InfoName]));
         var owned = new HashSet<string>(StringComparer.Ordinal);
         var infoNames = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var u in functional.Upgrades)
+        foreach (var u in upgraded)
         {
             infoNames.Add(u.InfoName);
             foreach (var p in ReadList(volumes.Select(v => v with { Lower = v.Upper }).ToList(), u.InfoName))
@@ -199,14 +223,51 @@ public static class ChrootInstaller
             scope.Add(p);
         }
 
-        log($"kept {changed.Count} path(s) of {functional.Upgrades.Count} newer package(s); discarded {discarded.Count} side effect(s) of their maintainer scripts"
+        if (back.Count > 0)
+        {
+            // What was placed for them goes; their old files come back from the caller, exactly.
+            int removed = Unplace(volumes, back.SelectMany(u => placed[u.InfoName]).Where(p => !owned.Contains(p)));
+            var old = back.SelectMany(u => oldPaths[u.InfoName]).Where(p => !owned.Contains(p)).ToHashSet(StringComparer.Ordinal);
+            restore(old, oldFiles!);
+            log($"rolled back {back.Count} package(s): removed {removed} placed path(s), staged their old files from the source");
+        }
+
+        log($"kept {changed.Count} path(s) of {upgraded.Count} newer package(s); discarded {discarded.Count} side effect(s) of their maintainer scripts"
             + (discarded.Count > 0 ? " (" + string.Join(", ", discarded.Take(8)) + (discarded.Count > 8 ? ", …" : "") + ")" : ""));
         foreach (var v in volumes)
         {
             ExternalTool.Run("rm", ["-rf", "--one-file-system", "--", v.Upper, Path.Combine(work, $"overlay-work-{v.Number}")]);
         }
 
-        return new FunctionalResult(functional.Upgrades, changed, scope, discarded.Count, discarded.Take(50).ToList(), Math.Round(seconds, 3), output);
+        return new FunctionalResult(upgraded, changed, scope, discarded.Count, discarded.Take(50).ToList(), Math.Round(seconds, 3), output, rolledBack);
+    }
+
+    /// <summary>
+    /// Removes paths placed for packages rolled back, deepest first (a directory only when it is
+    /// empty), never through a symlink of the guest's. Returns how many went.
+    /// </summary>
+    private static int Unplace(IReadOnlyList<StagedVolume> volumes, IEnumerable<string> guestPaths)
+    {
+        int removed = 0;
+        foreach (var guest in guestPaths.Distinct(StringComparer.Ordinal).OrderByDescending(p => p.Count(c => c == '/')))
+        {
+            var (v, inVolume) = StagedVolume.Locate(volumes, guest);
+            var full = v.Lower + inVolume;
+            RequireRealDirectories(v.Lower, Path.GetDirectoryName(full)!);
+            var info = new FileInfo(full);
+            if (info.LinkTarget is not null || info.Exists)
+            {
+                File.Delete(full);
+                removed++;
+            }
+            else if (Directory.Exists(full) && !Directory.EnumerateFileSystemEntries(full).Any())
+            {
+                Directory.Delete(full);
+                removed++;
+            }
+        }
+
+        return removed;
     }
 
     /// <summary>

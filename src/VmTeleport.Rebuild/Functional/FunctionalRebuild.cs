@@ -27,6 +27,14 @@ public sealed class FunctionalRebuild
     /// <summary>Receives one line per step (mounts, dpkg's exit, what was kept and discarded).</summary>
     public Action<string>? Log { get; init; }
 
+    /// <summary>
+    /// Asked when dpkg refuses packages (name → why; the refused ones and the newer packages that
+    /// name them in their relations): returns a provider of those packages' old files as the source
+    /// has them (a pull fetches them now), and the rebuild rolls them back to the source's version in
+    /// place. Null, or no callback, fails the rebuild with <see cref="PackageInstallException"/>.
+    /// </summary>
+    public Func<IReadOnlyDictionary<string, string>, IContentProvider?>? Refused { get; init; }
+
     /// <summary>Set by the rebuild once dpkg has run, before the caller's verify sees the disk.</summary>
     public FunctionalResult? Result { get; internal set; }
 

@@ -5,7 +5,7 @@ public sealed class Blake3ChunkHasher : ChunkHasher
 {
     public override string Name => "blake3";
 
-    public override ChunkId Hash(ReadOnlySpan<byte> data)
+    protected override ChunkId HashCore(ReadOnlySpan<byte> data)
     {
         Span<byte> digest = stackalloc byte[ChunkId.Size];
         Blake3.Hasher.Hash(data, digest);

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace VmTeleport.Content.Chunking;
 
 /// <summary>
@@ -14,5 +16,22 @@ public abstract class ChunkHasher
     /// <summary>The algorithm's name as written in manifests ("blake3", "sha256").</summary>
     public abstract string Name { get; }
 
-    public abstract ChunkId Hash(ReadOnlySpan<byte> data);
+    private readonly ConcurrentDictionary<int, ChunkId> _zeros = new();
+
+    /// <summary>
+    /// The chunk's id. All-zero chunks (holes of sparse files, unused disk areas: FastCDC cuts a
+    /// zero run into equal chunks) are hashed once per length: checking for zeros stops at the
+    /// first non-zero byte, so other data pays nothing for it (docs/chunking.md, "Zeros").
+    /// </summary>
+    public ChunkId Hash(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty || data.IndexOfAnyExcept((byte)0) >= 0)
+        {
+            return HashCore(data);
+        }
+
+        return _zeros.TryGetValue(data.Length, out var id) ? id : _zeros.GetOrAdd(data.Length, HashCore(data));
+    }
+
+    protected abstract ChunkId HashCore(ReadOnlySpan<byte> data);
 }

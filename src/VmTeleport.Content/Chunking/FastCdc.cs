@@ -20,6 +20,9 @@ public sealed class FastCdc
     private readonly int _avg;
     private readonly int _max;
 
+    /// <summary>Where a MaxSize window that is all zeros from MinSize on is cut.</summary>
+    private readonly int _zeroCut;
+
     public FastCdc(ChunkerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -30,6 +33,7 @@ public sealed class FastCdc
         var bits = BitOperations.Log2((uint)options.AverageSize);
         _maskS = TopBits(bits + 2);
         _maskL = TopBits(bits - 2);
+        _zeroCut = Scan(new byte[_max], _max);
     }
 
     public ChunkerOptions Options { get; }
@@ -52,6 +56,18 @@ public sealed class FastCdc
             n = _max;
         }
 
+        // The hash starts afresh at MinSize and sees only the bytes from there: over zeros it
+        // always takes the same course, so a zero run (a hole, an unused area) needs no scan.
+        if (n == _max && data[_min.._zeroCut].IndexOfAnyExcept((byte)0) < 0)
+        {
+            return _zeroCut;
+        }
+
+        return Scan(data, n);
+    }
+
+    private int Scan(ReadOnlySpan<byte> data, int n)
+    {
         var normal = Math.Min(_avg, n);
         var gear = _gear;
         ulong h = 0;

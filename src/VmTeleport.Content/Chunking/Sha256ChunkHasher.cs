@@ -7,7 +7,7 @@ public sealed class Sha256ChunkHasher : ChunkHasher
 {
     public override string Name => "sha256";
 
-    public override ChunkId Hash(ReadOnlySpan<byte> data)
+    protected override ChunkId HashCore(ReadOnlySpan<byte> data)
     {
         Span<byte> digest = stackalloc byte[ChunkId.Size];
         SHA256.HashData(data, digest);

@@ -35,7 +35,6 @@ public sealed class DiskRebuilderFixturesTests : IDisposable
         Assert.False(File.Exists(output + ".partial"));
         Assert.True(result.Files > 0);
         Assert.Equal(0, ExternalCommand.Run("qemu-img", ["check", output]).ExitCode);
-        Assert.True(ImageVerification.Compare(output, image, 2).Exact);
 
         var rawSource = RebuildHarness.ToRaw(image, _dir);
         var rawOutput = RebuildHarness.ToRaw(output, _dir);

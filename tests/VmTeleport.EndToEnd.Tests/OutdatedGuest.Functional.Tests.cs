@@ -76,10 +76,7 @@ public sealed class OutdatedGuestFunctionalTests : IDisposable
         // The guest's own dpkg agrees; the third-party repository and its key travelled exactly.
         var raw = Path.Combine(_dir, "out.raw");
         ExternalCommand.Check("qemu-img", "convert", "-O", "raw", output, raw);
-        var sourceRaw = Path.Combine(_dir, "src.raw");
-        ExternalCommand.Check("qemu-img", "convert", "-O", "raw", image, sourceRaw);
         using (var copy = LoopMount.Raw(raw, 1 << 20))
-        using (var source = LoopMount.Raw(sourceRaw, 1 << 20))
         {
             var installed = DpkgOracle.Packages(copy).Select(l => l.Split(' ')).ToDictionary(f => f[0], f => f[1]);
             foreach (var (name, version) in downgraded)
@@ -92,12 +89,12 @@ public sealed class OutdatedGuestFunctionalTests : IDisposable
             Assert.Equal("2.0", installed["vmt-pinned"]);
             foreach (var path in new[] { "etc/apt/sources.list.d/vmt-thirdparty.list", "etc/apt/keyrings/vmt-thirdparty.gpg", "etc/apache2/apache2.conf", "etc/mysql/mariadb.conf.d/50-server.cnf" })
             {
-                Assert.Equal(File.ReadAllBytes(Path.Combine(source.MountPoint, path)), File.ReadAllBytes(Path.Combine(copy.MountPoint, path)));
+                // The source as vmteleport reads it (checked against the kernel's reading elsewhere), the copy as the kernel does.
+                Assert.Equal(Cli.Ok("cat", image, "/" + path).StdOut, File.ReadAllBytes(Path.Combine(copy.MountPoint, path)));
             }
         }
 
         File.Delete(raw);
-        File.Delete(sourceRaw);
         var boot = ExternalCommand.Run(RepoRoot.Combine("tools", "fixtures", "boot-check.sh"),
             ["--timeout", "600", "--expect-checks", Path.Combine(fixture, "expected-checks.txt"), output], TimeSpan.FromMinutes(12));
         Assert.True(boot.ExitCode == 0, boot.StdOut + boot.StdErr);

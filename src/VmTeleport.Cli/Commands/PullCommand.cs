@@ -204,8 +204,7 @@ public static partial class PullCommand
             Refused = refused =>
             {
                 FallBack(newerPlan, refused, described, client, manifest, layout, store, display);
-                var more = Fetch(ChunkSourcing.Plan(Needed(), index, store), phased: false);
-                return more;
+                return Fetch(ChunkSourcing.Plan(Needed(), index, store), phased: false);
             },
         };
         var result = phases.Run("rebuild", bytes, () => provider.BytesFromStore + provider.BytesFromLocalImages + provider.BytesRefetched, () =>

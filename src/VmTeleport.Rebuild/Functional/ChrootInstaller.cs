@@ -158,15 +158,15 @@ public static class ChrootInstaller
         IContentProvider? oldFiles = null;
         if (failed.Count > 0)
         {
-            // Latin-1 maps every byte to one char: the status file goes back byte for byte whatever its encoding.
-            var (sv, statusPath) = StagedVolume.Locate(volumes, "/var/lib/dpkg/status");
-            var newStatus = sv.Upper + statusPath;
-            string statusText = File.Exists(newStatus) ? File.ReadAllText(newStatus, Encoding.Latin1) : "";
             if (functional.Refused is null)
             {
                 throw new PackageInstallException(failed, output);
             }
 
+            // Latin-1 maps every byte to one char: the status file goes back byte for byte whatever its encoding.
+            var (sv, statusPath) = StagedVolume.Locate(volumes, "/var/lib/dpkg/status");
+            var newStatus = sv.Upper + statusPath;
+            string statusText = File.Exists(newStatus) ? File.ReadAllText(newStatus, Encoding.Latin1) : "";
             rolledBack = DpkgStatusRollback.Closure(functional.Upgrades, failed, statusText);
             log($"dpkg refused {failed.Count} package(s); rolling back {rolledBack.Count} to the source's version in place: " + string.Join("; ", rolledBack.Select(r => $"{r.Key}: {r.Value}")));
             oldFiles = functional.Refused(rolledBack) ?? throw new PackageInstallException(failed, output);
